@@ -1,0 +1,66 @@
+# RepDesk — developer entry points. `make run` and `make test` work from a clean clone on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WHEELS := .cache/wheels
+LLAMA_VERSION := 0.3.36
+LLAMA_STAMP := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)-portable
+SYSDEPS_STAMP := .cache/.sysdeps
+INSTALL_STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint contracts pytest bench bench-quick clean sysdeps screenshot
+
+run: $(INSTALL_STAMP)
+	$(BIN)/repdesk $(ARGS)
+
+test: $(INSTALL_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALL_STAMP)
+	$(BIN)/ruff check .
+
+contracts: $(INSTALL_STAMP)
+	$(BIN)/lint-imports
+
+bench: $(INSTALL_STAMP)
+	$(BIN)/python bench/bench_store.py --accounts 100000
+
+bench-quick: $(INSTALL_STAMP)
+	$(BIN)/python bench/bench_store.py --accounts 5000
+
+screenshot: $(INSTALL_STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshot.py docs/screenshot-accounts.png
+
+sysdeps: $(SYSDEPS_STAMP)
+
+# Debian packages Qt needs (xcb plugin, EGL/GL, fontconfig, D-Bus) and CJK fonts; installed when we are root.
+$(SYSDEPS_STAMP): tools/sysdeps.sh
+	@mkdir -p .cache
+	bash tools/sysdeps.sh
+	@touch $@
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "RepDesk needs Python 3.11 or newer (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# llama-cpp-python is built from source, portably (no -march=native: no AVX-512/AMX that would crash older
+# laptops), into a project-local wheel folder: pip's own wheel cache ignores CMAKE_ARGS.
+$(LLAMA_STAMP): | $(BIN)/python
+	@mkdir -p $(WHEELS)
+	@echo "Building llama-cpp-python $(LLAMA_VERSION) (portable, takes a few minutes once)…"
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" FORCE_CMAKE=1 $(BIN)/python -m pip wheel -q --no-deps --no-cache-dir \
+		-w $(WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	@touch $@
+
+$(INSTALL_STAMP): pyproject.toml $(LLAMA_STAMP) $(SYSDEPS_STAMP) | $(BIN)/python
+	$(BIN)/python -m pip install -q $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,373 @@
+"""The headless command line: `repdesk <command> ...` (the bare `repdesk` opens the window, see ui.app).
+
+Every failure a user can cause prints one line to stderr and exits non-zero; tracebacks go to the log file only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import logging
+import os
+import platform
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from . import __version__, logs, paths
+from .errors import InvalidInput, RepDeskError, WorkspaceExists
+from .secrets import KeyStore
+from .services.accounts import AccountService
+from .store import SCHEMA_VERSION, is_encrypted
+from .store import messages as messages_repo
+from .workspace import DB_NAME, Workspace, WorkspaceInfo
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("demo", "search", "account", "messages", "doctor")
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage too; keep it short)
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def is_cli(argv: Sequence[str]) -> bool:
+    """True when argv asks for a headless command (so the caller must not import Qt)."""
+    return any(arg in COMMANDS or arg in ("-h", "--help", "--version") for arg in argv)
+
+
+def _workspace_arg(parser: argparse.ArgumentParser, default: object = None) -> None:
+    parser.add_argument(
+        "--workspace", type=Path, default=default, metavar="PATH",
+        help="workspace folder (default: $REPDESK_WORKSPACE or the user's data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    _workspace_arg(common, argparse.SUPPRESS)
+    parser = _Parser(prog="repdesk", description="RepDesk: offline-first assistant for field sales reps.")
+    parser.add_argument("--version", action="version", version=f"repdesk {__version__}")
+    _workspace_arg(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", parents=[common], help="create a demo workspace (bilingual book of business)")
+    p.add_argument("--accounts", type=int, default=None, help="number of accounts (default 320; up to 100000+)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (same seed, same data)")
+    p.add_argument("--path", type=Path, default=None, help="where to create it (default: --workspace)")
+    p.add_argument("--force", action="store_true", help="replace an existing *demo* workspace at that path")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("search", parents=[common], help="search accounts and contacts (substring, Chinese too)")
+    p.add_argument("text")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("account", parents=[common], help="account commands")
+    asub = p.add_subparsers(dest="account_command", metavar="ACTION", required=True)
+    ps = asub.add_parser("show", parents=[common], help="show one account (by id or customer code)")
+    ps.add_argument("id")
+    ps.add_argument("--json", action="store_true")
+    ps.set_defaults(func=cmd_account_show)
+
+    p = sub.add_parser("messages", parents=[common], help="inbound message commands")
+    msub = p.add_subparsers(dest="messages_command", metavar="ACTION", required=True)
+    pl = msub.add_parser("list", parents=[common], help="list inbound messages, newest first")
+    pl.add_argument("--limit", type=int, default=30)
+    pl.add_argument("--status", choices=("new", "read", "done", "archived"))
+    pl.add_argument("--json", action="store_true")
+    pl.set_defaults(func=cmd_messages_list)
+
+    p = sub.add_parser("doctor", parents=[common], help="check this installation and the workspace")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_doctor)
+    return parser
+
+
+def _workspace_path(args: argparse.Namespace) -> Path:
+    path = getattr(args, "workspace", None)
+    return Path(path).expanduser() if path else paths.default_workspace()
+
+
+def _open(args: argparse.Namespace) -> Workspace:
+    return Workspace.open(_workspace_path(args), KeyStore())
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _money(cents: int) -> str:
+    return f"¥{cents / 100:,.2f}"
+
+
+# -- commands -----------------------------------------------------------------------------------------
+def cmd_demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    target = (args.path or _workspace_path(args)).expanduser()
+    accounts = demo.DEFAULT_ACCOUNTS if args.accounts is None else args.accounts
+    if accounts < 1 or accounts > 1_000_000:
+        raise InvalidInput("--accounts must be between 1 and 1,000,000")
+    keys = KeyStore()
+    if Workspace.exists(target):
+        info = WorkspaceInfo.load(target)
+        if not args.force:
+            raise WorkspaceExists(f"a workspace already exists at {target}; use --force to replace a demo workspace")
+        if info.kind != "demo":
+            raise WorkspaceExists(f"the workspace at {target} holds real ({info.kind}) data; refusing to replace it")
+        _remove_workspace(target, info, keys)
+    show = sys.stderr.isatty()
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if show:
+            print(f"\r  {phase}: {done}/{total}   ", end="", file=sys.stderr, flush=True)
+
+    ws = Workspace.create(target, keys, kind="demo")
+    try:
+        summary = demo.generate(ws.store.conn, accounts=accounts,
+                                seed=demo.DEFAULT_SEED if args.seed is None else args.seed, progress=progress)
+    except BaseException:
+        ws.close()
+        _remove_workspace(target, ws.info, keys)
+        raise
+    ws.info.settings["demo"] = {"accounts": accounts, "seed": args.seed}
+    ws.save_info()
+    ws.close()
+    if show:
+        print(file=sys.stderr)
+    size = (target / DB_NAME).stat().st_size
+    print(f"Demo workspace created at {target}")
+    print(f"  {summary.accounts} accounts, {summary.contacts} contacts, {summary.products} products, "
+          f"{summary.orders} orders ({summary.order_lines} lines), {summary.opportunities} opportunities, "
+          f"{summary.messages} messages")
+    print(f"  {summary.seconds:.1f} s, database {size / 1e6:.1f} MB (encrypted), key in the "
+          f"{ws.key_location.describe()}")
+    return 0
+
+
+def _remove_workspace(target: Path, info: WorkspaceInfo, keys: KeyStore) -> None:
+    for name in (DB_NAME, DB_NAME + "-wal", DB_NAME + "-shm", "workspace.json"):
+        (target / name).unlink(missing_ok=True)
+    shutil.rmtree(target / "backups", ignore_errors=True)
+    keys.delete(info.id)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise InvalidInput("--limit must be at least 1")
+    with _open(args) as ws:
+        hits = AccountService(ws.store).search(args.text, args.limit)
+    if args.json:
+        _print_json([asdict(h) for h in hits])
+        return 0
+    if not hits:
+        print(f"No account or contact matches {args.text!r}.")
+        return 0
+    for h in hits:
+        kind = "account" if h.entity == "account" else "contact"
+        print(f"{kind:8} {h.entity_id:>7}  {h.name}  {h.alt_name}  {h.phone}  {h.email}  (account {h.account_id})")
+    return 0
+
+
+def cmd_account_show(args: argparse.Namespace) -> int:
+    with _open(args) as ws:
+        svc = AccountService(ws.store)
+        view = svc.account_360(svc.resolve(args.id).id)
+    if args.json:
+        _print_json(asdict(view))
+        return 0
+    a = view.account
+    print(f"{a.name_zh}  /  {a.name_en}")
+    print(f"  id {a.id}  code {a.code}  credit code {a.credit_code or '-'}  tier {a.tier}  owner {a.owner or '-'}")
+    print(f"  {a.region}, {a.city}  ·  {a.industry}  ·  {a.phone or '-'}  ·  {a.email or '-'}")
+    if a.next_follow_up:
+        print(f"  next follow-up {a.next_follow_up}")
+    print(f"  orders: {view.order_count}, last {view.last_order_date or '-'}, "
+          f"12-month revenue {_money(view.revenue_cents_12m)}")
+    print(f"Contacts ({len(view.contacts)}):")
+    for c in view.contacts:
+        consent = ", ".join(k for k, v in c.consent.items() if v) or "no consent recorded"
+        print(f"  {c.name} ({c.name_latin}) {c.title}  {c.phone}  {c.email}  [{consent}]")
+    print(f"Open opportunities ({len(view.opportunities)}):")
+    for o in view.opportunities:
+        print(f"  {o.title}  {o.stage}  {_money(o.amount_cents)}  {o.probability}%  close {o.expected_close or '-'}")
+    print("Recent orders:")
+    for o in view.recent_orders[:5]:
+        print(f"  {o.number}  {o.order_date}  {o.state}  {_money(o.total_cents)}  ({o.lines} lines)")
+    if view.promotions:
+        print(f"Competitor promotions in {a.region}:")
+        for p in view.promotions:
+            print(f"  {p.competitor}: {p.title} (-{p.discount_pct:g}%, until {p.ends_on})")
+    return 0
+
+
+def cmd_messages_list(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise InvalidInput("--limit must be at least 1")
+    with _open(args) as ws:
+        items = messages_repo.recent(ws.store.conn, args.limit, args.status)
+    if args.json:
+        _print_json([asdict(m) for m in items])
+        return 0
+    for m in items:
+        text = " ".join((m.subject + " " + m.body if m.subject else m.body).split())
+        who = m.account_name or m.sender
+        print(f"{m.id:>5}  {m.received_at[:16].replace('T', ' ')}  {m.channel:6} {m.language or '--':2}  "
+              f"{m.status:4}  {who[:24]:24}  {text[:70]}")
+    return 0
+
+
+def doctor_report(workspace: Path, keys: KeyStore | None = None) -> dict:
+    """Everything `doctor` prints, as data (the UI's About box reuses it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import apsw
+
+    from local_models.runtime import runtime_info
+
+    keys = keys or KeyStore()
+
+    def ver(dist: str) -> str:
+        try:
+            return version(dist)
+        except PackageNotFoundError:
+            return "not installed"
+
+    status = keys.status
+    report: dict = {
+        "versions": {
+            "repdesk": __version__,
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "PySide6": ver("PySide6-Essentials"),
+            "apsw": apsw.apsw_version(),
+            "sqlite": apsw.sqlite_lib_version(),
+            "sqlite3mc": getattr(apsw, "mc_version", "absent (plain apsw: no encryption!)"),
+            "httpx": ver("httpx"),
+            "keyring": ver("keyring"),
+            "qasync": ver("qasync"),
+            "llama-cpp-python": ver("llama-cpp-python"),
+        },
+        "paths": {
+            "workspace": str(workspace),
+            "data": str(paths.data_dir()),
+            "config": str(paths.config_dir()),
+            "logs": str(paths.log_dir()),
+            "policy": str(paths.site_config_dir()),
+        },
+        "keyring": {
+            "backend": status.backend,
+            "usable": status.usable,
+            "note": "" if status.usable else f"{status.reason}; database keys fall back to owner-only key files "
+                                              f"under {paths.config_dir() / 'keys'}",
+        },
+        "database": {"schema_supported": SCHEMA_VERSION},
+        "problems": [],
+    }
+    db = report["database"]
+    if not Workspace.exists(workspace):
+        db["status"] = "no workspace (run `repdesk demo` or `repdesk connect`)"
+    else:
+        db_file = workspace / DB_NAME
+        db["file"] = str(db_file)
+        db["size_bytes"] = db_file.stat().st_size if db_file.exists() else 0
+        db["encrypted_on_disk"] = is_encrypted(db_file) if db_file.exists() else None
+        try:
+            with Workspace.open(workspace, keys) as ws:
+                db["status"] = "ok"
+                db["schema"] = ws.store.schema_version()
+                db["cipher"] = ws.store.cipher()
+                db["key"] = ws.key_location.describe()
+                db["kind"] = ws.info.kind
+                db["accounts"] = AccountService(ws.store).count()
+                db["integrity"] = ws.store.conn.execute("PRAGMA quick_check").fetchall()[0][0]
+        except RepDeskError as exc:
+            db["status"] = f"error: {exc}"
+            report["problems"].append(str(exc))
+        if db.get("encrypted_on_disk") is False:
+            report["problems"].append("the database file is NOT encrypted")
+    info = runtime_info()
+    report["model"] = {
+        "runtime": f"llama.cpp via llama-cpp-python {info.version}" if info.available else f"unavailable: {info.error}",
+        "portable_build": info.portable if info.available else None,
+        "cpu_features": info.system_info,
+        "active_model": "none registered yet",
+    }
+    if info.available and not info.portable:
+        report["problems"].append("llama.cpp was built with AVX-512/AMX: rebuild with CMAKE_ARGS=-DGGML_NATIVE=OFF")
+    if not status.usable:
+        report["warnings"] = ["no usable OS keyring: the database key is kept in an owner-only key file"]
+    return report
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    report = doctor_report(_workspace_path(args))
+    if args.json:
+        _print_json(report)
+        return 1 if report["problems"] else 0
+    for section in ("versions", "paths", "keyring", "database", "model"):
+        print(f"{section}:")
+        for key, value in report[section].items():
+            if value == "" or value is None:
+                continue
+            print(f"  {key:18} {value}")
+    for w in report.get("warnings", []):
+        print(f"WARNING: {w}")
+    for p in report["problems"]:
+        print(f"PROBLEM: {p}")
+    print("ok" if not report["problems"] else f"{len(report['problems'])} problem(s)")
+    return 1 if report["problems"] else 0
+
+
+# -- entry --------------------------------------------------------------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (0 ok, 1 error, 2 usage, 70 internal error)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+    log_file = logs.setup()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+        if func is None:
+            parser.print_help()
+            return EXIT_USAGE
+        log.info("command %s", args.command)
+        return func(args)
+    except _UsageError as exc:
+        print(str(exc) + " (see --help)", file=sys.stderr)
+        return EXIT_USAGE
+    except RepDeskError as exc:
+        log.info("command failed: %s (%s)", exc, exc.code)
+        print(f"repdesk: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("repdesk: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback for us
+        log.exception("internal error")
+        print(f"repdesk: internal error: {type(exc).__name__}: {exc} (details in {log_file})", file=sys.stderr)
+        return EXIT_INTERNAL
+
+

@@ -1,0 +1,238 @@
+"""The account aggregate: accounts, their contacts, orders, opportunities, activities and the search index.
+
+All SQL for these tables lives here. Functions take an apsw connection: the caller picks the thread (writes on
+the `db` executor, reads on any reader connection).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import apsw
+
+from ..domain import (
+    Account,
+    Account360,
+    AccountRow,
+    Activity,
+    Contact,
+    Opportunity,
+    OrderSummary,
+    Promotion,
+    SearchHit,
+)
+
+_ACCOUNT_COLS = (
+    "id, code, name_zh, name_en, credit_code, region, city, industry, tier, owner, phone, email, address, "
+    "next_follow_up, remote_id, dirty"
+)
+_ROW_COLS = "id, code, name_zh, name_en, region, city, industry, tier, owner, phone, next_follow_up, dirty"
+_LIKE_COLS = ("name", "alt_name", "code", "phone", "email")
+_PHONEISH = re.compile(r"^[+\d][\d\s\-()]*$")
+
+
+@dataclass(frozen=True)
+class AccountFilter:
+    text: str = ""
+    region: str = ""
+    tier: str = ""
+    owner: str = ""
+    overdue_on: str = ""      # ISO date: only accounts whose follow-up is before it
+
+
+def _account(row: Sequence) -> Account:
+    return Account(*row[:15], dirty=bool(row[15]))
+
+
+def get(conn: apsw.Connection, account_id: int) -> Account | None:
+    rows = conn.execute(f"SELECT {_ACCOUNT_COLS} FROM accounts WHERE id = ? AND deleted = 0", (account_id,)).fetchall()
+    return _account(rows[0]) if rows else None
+
+
+def by_code(conn: apsw.Connection, code: str) -> Account | None:
+    rows = conn.execute(
+        f"SELECT {_ACCOUNT_COLS} FROM accounts WHERE code = ? COLLATE NOCASE AND deleted = 0", (code,)
+    ).fetchall()
+    return _account(rows[0]) if rows else None
+
+
+def count(conn: apsw.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM accounts WHERE deleted = 0").fetchall()[0][0]
+
+
+def distinct_values(conn: apsw.Connection, column: str) -> list[str]:
+    if column not in {"region", "tier", "owner", "industry"}:
+        raise ValueError(column)
+    sql = f"SELECT DISTINCT {column} FROM accounts WHERE deleted = 0 AND {column} != '' ORDER BY {column}"
+    return [r[0] for r in conn.execute(sql)]
+
+
+# -- search -------------------------------------------------------------------------------------------
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _search_where(text: str) -> tuple[str, list[object]]:
+    """Build the WHERE clause over search_index for free text.
+
+    Terms of 3+ characters use the trigram index (MATCH). Phone-like terms match the digits-only column.
+    Shorter terms (e.g. a two-character Chinese name) cannot use trigrams: they fall back to LIKE on the index's
+    columns, which scans it — still far smaller than the source tables.
+    """
+    match_parts: list[str] = []
+    like_params: list[object] = []
+    for term in text.split():
+        if _PHONEISH.match(term) and sum(ch.isdigit() for ch in term) >= 3:
+            match_parts.append("digits : " + _fts_phrase("".join(ch for ch in term if ch.isdigit())))
+        elif len(term) >= 3:
+            match_parts.append(_fts_phrase(term))
+        else:
+            like_params.append(_like(term))
+    where: list[str] = []
+    params: list[object] = []
+    if match_parts:
+        where.append("search_index MATCH ?")
+        params.append(" AND ".join(match_parts))
+    for pattern in like_params:
+        where.append("(" + " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in _LIKE_COLS) + ")")
+        params.extend([pattern] * len(_LIKE_COLS))
+    return " AND ".join(where) or "1", params
+
+
+def search(conn: apsw.Connection, text: str, limit: int = 50) -> list[SearchHit]:
+    """Substring search over account and contact names, phones, emails and codes (Chinese included)."""
+    text = text.strip()
+    if not text:
+        return []
+    where, params = _search_where(text)
+    order = "rank" if "MATCH" in where else "entity, name"
+    sql = (
+        "SELECT entity, entity_id, account_id, name, alt_name, code, phone, email FROM search_index "
+        f"WHERE {where} ORDER BY {order} LIMIT ?"
+    )
+    return [SearchHit(*row) for row in conn.execute(sql, (*params, limit))]
+
+
+# -- listing for the lazy table -------------------------------------------------------------------------
+def ids(conn: apsw.Connection, flt: AccountFilter = AccountFilter(), limit: int | None = None) -> list[int]:
+    """Ids of the matching accounts in display order (name). Cheap even at 100k rows: ints only."""
+    where = ["a.deleted = 0"]
+    params: list[object] = []
+    if flt.text.strip():
+        s_where, s_params = _search_where(flt.text.strip())
+        where.append(f"a.id IN (SELECT account_id FROM search_index WHERE {s_where})")
+        params.extend(s_params)
+    for col in ("region", "tier", "owner"):
+        value = getattr(flt, col)
+        if value:
+            where.append(f"a.{col} = ?")
+            params.append(value)
+    if flt.overdue_on:
+        where.append("a.next_follow_up IS NOT NULL AND a.next_follow_up < ?")
+        params.append(flt.overdue_on)
+    sql = f"SELECT a.id FROM accounts a WHERE {' AND '.join(where)} ORDER BY a.name_zh, a.id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [r[0] for r in conn.execute(sql, params)]
+
+
+def rows_by_ids(conn: apsw.Connection, account_ids: Iterable[int]) -> dict[int, AccountRow]:
+    wanted = list(account_ids)
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    sql = f"SELECT {_ROW_COLS} FROM accounts WHERE id IN ({marks})"
+    return {r[0]: AccountRow(*r[:11], dirty=bool(r[11])) for r in conn.execute(sql, wanted)}
+
+
+# -- the 360 view -------------------------------------------------------------------------------------
+def contacts_of(conn: apsw.Connection, account_id: int) -> list[Contact]:
+    sql = (
+        "SELECT id, account_id, name, name_latin, title, phone, email, wechat, language, "
+        "consent_email, consent_phone, consent_sms, consent_wechat, dirty "
+        "FROM contacts WHERE account_id = ? AND deleted = 0 ORDER BY id"
+    )
+    out = []
+    for r in conn.execute(sql, (account_id,)):
+        consent = {
+            ch: (None if v is None else bool(v))
+            for ch, v in zip(("email", "phone", "sms", "wechat"), r[9:13], strict=True)
+        }
+        out.append(Contact(*r[:9], consent=consent, dirty=bool(r[13])))
+    return out
+
+
+def account_360(conn: apsw.Connection, account_id: int, today: _dt.date | None = None) -> Account360 | None:
+    account = get(conn, account_id)
+    if account is None:
+        return None
+    today = today or _dt.date.today()
+    opps = [
+        Opportunity(*r[:7], dirty=bool(r[7]))
+        for r in conn.execute(
+            "SELECT id, account_id, title, stage, amount_cents, probability, expected_close, dirty "
+            "FROM opportunities WHERE account_id = ? AND deleted = 0 AND stage NOT IN ('won', 'lost') "
+            "ORDER BY expected_close",
+            (account_id,),
+        )
+    ]
+    orders = [
+        OrderSummary(*r)
+        for r in conn.execute(
+            "SELECT o.id, o.number, o.order_date, o.state, o.total_cents, "
+            "(SELECT count(*) FROM sales_order_lines l WHERE l.order_id = o.id) "
+            "FROM sales_orders o WHERE o.account_id = ? AND o.deleted = 0 ORDER BY o.order_date DESC LIMIT 24",
+            (account_id,),
+        )
+    ]
+    year_ago = (today - _dt.timedelta(days=365)).isoformat()
+    n, revenue, last = conn.execute(
+        "SELECT count(*), coalesce(sum(CASE WHEN order_date >= ? AND state != 'cancelled' THEN total_cents END), 0), "
+        "max(order_date) FROM sales_orders WHERE account_id = ? AND deleted = 0",
+        (year_ago, account_id),
+    ).fetchall()[0]
+    acts = [
+        Activity(*r[:6], dirty=bool(r[6]))
+        for r in conn.execute(
+            "SELECT id, account_id, kind, subject, body, occurred_at, dirty FROM activities "
+            "WHERE account_id = ? AND deleted = 0 ORDER BY occurred_at DESC LIMIT 20",
+            (account_id,),
+        )
+    ]
+    promos = [
+        Promotion(*r)
+        for r in conn.execute(
+            "SELECT id, competitor, region, category, title, discount_pct, starts_on, ends_on "
+            "FROM competitor_promotions WHERE region = ? AND deleted = 0 AND ends_on >= ? ORDER BY starts_on DESC",
+            (account.region, today.isoformat()),
+        )
+    ]
+    return Account360(account, contacts_of(conn, account_id), opps, orders, n, revenue, last, acts, promos)
+
+
+# -- writes -------------------------------------------------------------------------------------------
+def insert_activity(
+    conn: apsw.Connection,
+    *,
+    account_id: int,
+    kind: str,
+    subject: str,
+    body: str,
+    occurred_at: str,
+    owner: str,
+    client_id: str,
+    now: str,
+) -> int:
+    conn.execute(
+        "INSERT INTO activities(account_id, kind, subject, body, occurred_at, owner, client_id, dirty, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        (account_id, kind, subject, body, occurred_at, owner, client_id, now, now),
+    )
+    return conn.last_insert_rowid()

@@ -1,0 +1,55 @@
+"""The `repdesk` entry point (like Anki's aqt): subcommands go to desktop.cli before any Qt import, so the CLI
+runs headless; a bare `repdesk [--workspace PATH]` opens the window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from desktop.cli import is_cli
+    from desktop.cli import main as cli_main
+
+    if is_cli(argv):
+        sys.exit(cli_main(argv))
+    sys.exit(run_gui(argv))
+
+
+def _gui_args(argv: list[str]) -> Path | None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="repdesk", add_help=False)
+    parser.add_argument("--workspace", type=Path)
+    args, _unknown = parser.parse_known_args(argv)
+    return args.workspace
+
+
+def run_gui(argv: list[str]) -> int:
+    import asyncio
+
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from desktop import logs
+
+    logs.setup()
+    workspace_path = _gui_args(argv)
+    app = QApplication.instance() or QApplication(["repdesk", *argv])
+    app.setApplicationName("RepDesk")
+    app.setOrganizationName("RepDesk")
+    app.setApplicationDisplayName("RepDesk")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    closing = asyncio.Event()
+    app.aboutToQuit.connect(closing.set)
+
+    from .controller import AppController
+
+    controller = AppController(workspace_path)
+    controller.start()
+    with loop:
+        loop.run_until_complete(closing.wait())
+    return controller.exit_code
