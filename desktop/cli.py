@@ -6,7 +6,6 @@ Every failure a user can cause prints one line to stderr and exits non-zero; tra
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import json
 import logging
 import os

@@ -210,6 +210,14 @@ class MainWindow(QMainWindow):
             parts.append(f"<tr><td>{e(o.number)}</td><td>{e(o.order_date)}</td><td>{e(o.state)}</td>"
                          f"<td align=right>{_money(o.total_cents)}</td></tr>")
         parts.append("</table>")
+        parts.append(f"<h3>{tr('Activities')}</h3><ul>")
+        for act in view.activities[:8]:
+            pending = f" <i style='color:#c60'>({tr('not yet synced')})</i>" if act.dirty else ""
+            parts.append(f"<li>{e(act.occurred_at[:10])} · {e(act.kind)} · {e(act.subject)} {e(act.body[:140])}"
+                         f"{pending}</li>")
+        if not view.activities:
+            parts.append(f"<li style='color:gray'>{tr('none')}</li>")
+        parts.append("</ul>")
         if view.promotions:
             parts.append(f"<h3>{tr('Competitor promotions in the region')}</h3><ul>")
             for p in view.promotions:

@@ -14,12 +14,14 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import apsw
 import apsw.bestpractice
 
 from ..errors import DatabaseUnreadable, DiskFull, MigrationFailed, SchemaTooNew, WorkspaceNotFound
 
+T = TypeVar("T")
 _MIGRATION_RE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -76,6 +78,12 @@ def digits_only(text: str | None) -> str:
 
 def _register_functions(conn: apsw.Connection) -> None:
     conn.create_scalar_function("repdesk_digits", digits_only, 1, deterministic=True)
+
+
+def _apply_migration(conn: apsw.Connection, mig: Migration) -> None:
+    for _row in conn.execute(mig.sql):  # drain: apsw runs multi-statement scripts as the cursor advances
+        pass
+    conn.execute(f"PRAGMA user_version = {mig.version:d}")
 
 
 def now_iso() -> str:
@@ -165,9 +173,7 @@ class Store:
             self.last_backup = self.backup(reason=f"v{current}")
         for mig in pending:
             try:
-                with self.conn:
-                    self.conn.execute(mig.sql)
-                    self.conn.execute(f"PRAGMA user_version = {mig.version:d}")
+                self._atomic(lambda conn, mig=mig: _apply_migration(conn, mig))
             except apsw.Error as exc:
                 err = translate_error(exc, self.path)
                 if err is exc:
@@ -202,17 +208,28 @@ class Store:
         rows = self.conn.execute("PRAGMA cipher").fetchall()
         return rows[0][0] if rows else ""
 
-    def transaction(self) -> apsw.Connection:
-        """``with store.transaction():`` — one atomic unit (an apsw savepoint)."""
-        return self.conn
-
-    def run(self, fn: Callable[[apsw.Connection], object]) -> object:
-        """Run ``fn(conn)`` in one transaction, mapping disk-full and similar failures to clear errors."""
+    def run(self, fn: Callable[[apsw.Connection], T]) -> T:
+        """Run ``fn(conn)`` in one transaction on the writer, mapping disk-full and similar failures to clear
+        errors. Inside an enclosing transaction it simply joins it."""
         try:
-            with self.conn:
-                return fn(self.conn)
+            return self._atomic(fn)
         except apsw.Error as exc:
             raise translate_error(exc, self.path) from None
+
+    def _atomic(self, fn: Callable[[apsw.Connection], T]) -> T:
+        conn = self.conn
+        if conn.in_transaction:
+            return fn(conn)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            # SQLite may already have rolled back by itself (SQLITE_FULL does): only roll back what is open.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return result
 
     def close(self) -> None:
         try:

@@ -1,0 +1,168 @@
+"""The first window, offscreen, on a real encrypted demo store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop.services.accounts import AccountService
+from desktop.workspace import Workspace
+from ui import ops
+from ui.controller import AppController
+from ui.main_window import MainWindow
+from ui.models import AccountsTableModel
+
+
+@pytest.fixture
+def window(qtbot, demo_ws: Workspace):
+    reader = demo_ws.store.reader()
+    win = MainWindow(demo_ws, AccountService(demo_ws.store, reader))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.filter_applied_count >= 1, timeout=10_000)
+    yield win
+    ops.shutdown()
+    reader.close()
+
+
+def test_lists_every_account_lazily(window: MainWindow, demo_ws: Workspace) -> None:
+    total = demo_ws.store.conn.execute("SELECT count(*) FROM accounts WHERE deleted = 0").fetchone()[0]
+    assert window.model.rowCount() == total >= 300
+    # only the pages the view painted were read, not the whole table
+    assert 1 <= window.model.pages_fetched <= 2
+    assert "account" in window.count_label.text()
+    window.table.scrollToBottom()
+    QApplication.processEvents()
+    last = window.model.index(total - 1, 0)
+    assert window.model.data(last)  # reachable at once; one more page fetched
+    assert window.model.pages_fetched <= 4
+
+
+def test_search_box_filters_by_chinese_substring(qtbot, window: MainWindow, demo_ws: Workspace) -> None:
+    acc_id, name = demo_ws.store.conn.execute(
+        "SELECT id, name_zh FROM accounts WHERE length(name_zh) >= 8 ORDER BY id DESC LIMIT 1").fetchone()
+    before = window.filter_applied_count
+    qtbot.keyClicks(window.search_box, name[2:6])
+    qtbot.waitUntil(lambda: window.filter_applied_count > before and window.model.row_of(acc_id) >= 0, timeout=5000)
+    assert window.model.rowCount() < 300
+    rows = [window.model.data(window.model.index(r, 0)) for r in range(window.model.rowCount())]
+    assert all(name[2:6] in r or r for r in rows)
+    # the detail panel shows the first match
+    qtbot.waitUntil(lambda: bool(window.detail.toPlainText()), timeout=5000)
+
+
+def test_no_match_shows_empty_list(qtbot, window: MainWindow) -> None:
+    before = window.filter_applied_count
+    window.search_box.setText("没有这个客户zzzz")
+    qtbot.waitUntil(lambda: window.filter_applied_count > before, timeout=5000)
+    assert window.model.rowCount() == 0
+    assert window.detail.toPlainText() == ""
+
+
+def test_ctrl_f_focuses_search(qtbot, window: MainWindow) -> None:
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(window.search_box.hasFocus, timeout=2000)
+
+
+def test_selecting_a_row_shows_account_360(qtbot, window: MainWindow, demo_ws: Workspace) -> None:
+    window.table.selectRow(5)
+    acc_id = window.model.account_id(5)
+    name = demo_ws.store.conn.execute("SELECT name_zh FROM accounts WHERE id = ?", (acc_id,)).fetchone()[0]
+    qtbot.waitUntil(lambda: name in window.detail.toPlainText(), timeout=2000)
+    text = window.detail.toPlainText()
+    assert "Contacts" in text and "Recent orders" in text
+
+
+def test_offline_note_through_op_updates_the_panel(qtbot, tmp_path: Path, keys) -> None:
+    ws = Workspace.create(tmp_path / "ws", keys)
+    now = "2026-12-04T00:00:00Z"
+    ws.store.conn.execute("INSERT INTO accounts(id, code, name_zh, created_at, updated_at) "
+                          "VALUES (1, 'C1', '合肥庐阳区社区卫生服务中心', ?, ?)", (now, now))
+    reader = ws.store.reader()
+    win = MainWindow(ws, AccountService(ws.store, reader))
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.filter_applied_count >= 1 and bool(win.detail.toPlainText()), timeout=5000)
+    received = []
+    ops.signals().changes_applied.connect(received.append)
+    writer = AccountService(ws.store)
+    with qtbot.waitSignal(ops.signals().changes_applied, timeout=5000):
+        ops.op(win, lambda: writer.add_activity(1, "电话确认下周三拜访")).run()
+    assert received[-1].activities and received[-1].outbox
+    qtbot.waitUntil(lambda: "电话确认下周三拜访" in win.detail.toPlainText(), timeout=2000)
+    assert "not yet synced" in win.detail.toPlainText()
+    ops.shutdown()
+    reader.close()
+    ws.close()
+
+
+def test_op_failure_goes_to_the_error_reporter(qtbot) -> None:
+    errors = []
+    ops.signals().error_reported.connect(errors.append)
+
+    def boom() -> None:
+        from desktop.errors import NotFound
+        raise NotFound("no account with id 42")
+
+    with qtbot.waitSignal(ops.signals().error_reported, timeout=5000):
+        ops.op(None, boom).run()
+    assert errors == ["no account with id 42"]
+    ops.shutdown()
+
+
+def test_model_pages_are_bounded(demo_ws: Workspace) -> None:
+    reader = demo_ws.store.reader()
+    model = AccountsTableModel(AccountService(demo_ws.store, reader))
+    model.PAGE, model.MAX_PAGES = 10, 3
+    model.set_ids(AccountService(demo_ws.store, reader).ids())
+    for row in range(0, model.rowCount(), 10):
+        assert model.data(model.index(row, 2))
+    assert len(model._pages) <= 3
+    reader.close()
+
+
+def test_first_start_creates_the_demo_workspace_and_opens_the_window(qtbot, tmp_path: Path, keys) -> None:
+    controller = AppController(tmp_path / "fresh", keys)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=60_000)
+    win = controller.window
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.model.rowCount() >= 300, timeout=10_000)
+    assert Workspace.exists(tmp_path / "fresh")
+    assert "Demo" in win.windowTitle()
+    controller.shutdown()
+
+
+def test_unreadable_workspace_is_reported_not_crashed(qtbot, tmp_path: Path, keys, monkeypatch) -> None:
+    ws = Workspace.create(tmp_path / "ws", keys)
+    ws.close()
+    (tmp_path / "ws" / "repdesk.db").write_bytes(b"junk" * 5000)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    controller = AppController(tmp_path / "ws", keys)
+    controller.start()
+    assert controller.exit_code == 1
+    assert shown and "cannot read the database" in shown[0]
+
+
+def test_key_file_fallback_is_announced_once(qtbot, tmp_path: Path, monkeypatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from desktop.secrets import KeyStore
+
+    keyring.set_keyring(fail.Keyring())
+    Workspace.create(tmp_path / "ws", KeyStore()).close()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "show", lambda self: shown.append(self.text()))
+    for _ in range(2):
+        controller = AppController(tmp_path / "ws", KeyStore())
+        controller.start()
+        qtbot.addWidget(controller.window)
+        controller.shutdown()
+    assert len(shown) == 1
+    assert "no usable system keyring" in shown[0] and ".key" in shown[0]
