@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import keyring
+from keyring.backends import fail
 
 from desktop import demo
 from desktop.secrets import KeyStore, MemoryKeyring
@@ -76,25 +77,36 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--accounts", type=int, default=100_000)
     ap.add_argument("--per-class", type=int, default=40, help="queries per query class")
     ap.add_argument("--limit", type=int, default=50, help="rows asked for, as the search box does")
-    ap.add_argument("--keep", type=Path, help="build the workspace here and keep it")
+    ap.add_argument("--workspace", type=Path,
+                    help="build the workspace here and keep it (its key goes to a key file beside it); "
+                         "if it already exists, reuse it and skip generation")
     args = ap.parse_args(argv)
 
-    keyring.set_keyring(MemoryKeyring())
     tmp = tempfile.TemporaryDirectory(prefix="repdesk-bench-")
-    folder = args.keep or Path(tmp.name) / "ws"
-    keys = KeyStore(config_dir=Path(tmp.name) / "keys")
-    ws = Workspace.create(folder, keys, kind="demo")
-    t0 = time.perf_counter()
-    summary = demo.generate(ws.store.conn, accounts=args.accounts)
-    gen_s = time.perf_counter() - t0
+    if args.workspace:
+        keyring.set_keyring(fail.Keyring())     # key file beside the kept workspace, so a later run can reuse it
+        folder = args.workspace
+        keys = KeyStore(config_dir=folder.parent / f"{folder.name}-keys")
+    else:
+        keyring.set_keyring(MemoryKeyring())
+        folder = Path(tmp.name) / "ws"
+        keys = KeyStore(config_dir=Path(tmp.name) / "keys")
+    if Workspace.exists(folder):
+        ws = Workspace.open(folder, keys)
+        print(f"RepDesk store benchmark — reusing {folder}")
+    else:
+        ws = Workspace.create(folder, keys, kind="demo")
+        t0 = time.perf_counter()
+        summary = demo.generate(ws.store.conn, accounts=args.accounts)
+        gen_s = time.perf_counter() - t0
+        print(f"RepDesk store benchmark — {summary.accounts:,} accounts, {summary.contacts:,} contacts, "
+              f"{summary.orders:,} orders / {summary.order_lines:,} lines, {summary.messages:,} messages")
+        print(f"  demo generation: {gen_s:.1f} s ({summary.accounts / gen_s:,.0f} accounts/s)")
     ws.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     size = (folder / DB_NAME).stat().st_size
+    n_accounts = repo.count(ws.store.conn)
+    print(f"  database size:   {size / 1e6:.1f} MB encrypted ({size / n_accounts / 1024:.2f} KiB per account)")
     conn = ws.store.reader()
-
-    print(f"RepDesk store benchmark — {summary.accounts:,} accounts, {summary.contacts:,} contacts, "
-          f"{summary.orders:,} orders / {summary.order_lines:,} lines, {summary.messages:,} messages")
-    print(f"  demo generation: {gen_s:.1f} s ({summary.accounts / gen_s:,.0f} accounts/s)")
-    print(f"  database size:   {size / 1e6:.1f} MB encrypted ({size / summary.accounts / 1024:.2f} KiB per account)")
 
     qs = queries(conn, random.Random(7), args.per_class)
     all_fts: list[float] = []
@@ -122,8 +134,7 @@ def main(argv: list[str] | None = None) -> int:
           f"with a Chinese search term: p50 {pct(filtered, 50):.1f} / p95 {pct(filtered, 95):.1f} ms")
     conn.close()
     ws.close()
-    if args.keep is None:
-        tmp.cleanup()
+    tmp.cleanup()
     return 0
 
 

@@ -127,7 +127,7 @@ def read_info(path: Path) -> GGUFInfo:
     path = Path(path)
     try:
         size = path.stat().st_size
-        fh = open(path, "rb")
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the `with fh:` below
     except OSError as exc:
         raise GGUFError(f"cannot read {path}: {exc.strerror or exc}") from None
     with fh:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
 from pathlib import Path
 
@@ -49,7 +50,7 @@ class AppController(QObject):
         def work() -> None:
             ws = Workspace.create(self.path, self.keys, kind="demo")
             try:
-                demo.generate(ws.store.conn)
+                demo.generate(ws.store.conn, today=_dt.date.today())
             finally:
                 ws.close()
 

@@ -28,6 +28,15 @@ class AccountsTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._pages: OrderedDict[int, dict[int, AccountRow]] = OrderedDict()
         self.pages_fetched = 0
+        self._industries = {
+            "hospital": self.tr("Hospital"),
+            "community_health": self.tr("Community health centre"),
+            "pharmacy": self.tr("Pharmacy"),
+            "clinic": self.tr("Clinic"),
+            "dental": self.tr("Dental clinic"),
+            "elderly_care": self.tr("Elderly care"),
+            "distributor": self.tr("Distributor"),
+        }
         self._headers = {
             "name": self.tr("Account"),
             "name_en": self.tr("English name"),
@@ -102,7 +111,7 @@ class AccountsTableModel(QAbstractTableModel):
                 "name_en": row.name_en,
                 "code": row.code,
                 "city": row.city,
-                "industry": row.industry,
+                "industry": self._industries.get(row.industry, row.industry),
                 "tier": row.tier,
                 "owner": row.owner,
                 "phone": row.phone,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -30,7 +31,6 @@ _ACCOUNT_COLS = (
     "next_follow_up, remote_id, dirty"
 )
 _ROW_COLS = "id, code, name_zh, name_en, region, city, industry, tier, owner, phone, next_follow_up, dirty"
-_LIKE_COLS = ("name", "alt_name", "code", "phone", "email")
 _PHONEISH = re.compile(r"^[+\d][\d\s\-()]*$")
 
 
@@ -75,34 +75,39 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _like(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _search_where(text: str) -> tuple[str, list[object]]:
+def _search_where(text: str, limit: int | None = None) -> tuple[str, list[object]]:
     """Build the WHERE clause over search_index for free text.
 
-    Terms of 3+ characters use the trigram index (MATCH). Phone-like terms match the digits-only column.
-    Shorter terms (e.g. a two-character Chinese name) cannot use trigrams: they fall back to LIKE on the index's
-    columns, which scans it — still far smaller than the source tables.
+    Terms of 3+ characters use the trigram index (MATCH). Phone-like terms match the digits-only column too.
+    Shorter terms (e.g. a two-character Chinese name) cannot use trigrams: they match names in `search_short`, where
+    every character is a token, as a phrase.
     """
     match_parts: list[str] = []
-    like_params: list[object] = []
+    short_terms: list[str] = []
+    # control characters (NUL included) mean nothing in a search and would end the FTS query string early
+    text = "".join(ch if not unicodedata.category(ch).startswith("C") else " " for ch in text)
     for term in text.split():
         if _PHONEISH.match(term) and sum(ch.isdigit() for ch in term) >= 3:
-            match_parts.append("digits : " + _fts_phrase("".join(ch for ch in term if ch.isdigit())))
+            # digits anywhere in a phone, whatever the separators — or the literal text in any column
+            # (credit codes and customer codes are digit runs too)
+            digits = "".join(ch for ch in term if ch.isdigit())
+            match_parts.append(f"(digits : {_fts_phrase(digits)} OR {_fts_phrase(term)})")
         elif len(term) >= 3:
             match_parts.append(_fts_phrase(term))
-        else:
-            like_params.append(_like(term))
+        elif any(ch.isalnum() for ch in term):
+            # the unicode61 tokenizer ignores punctuation, so only letters/digits/ideographs can match
+            short_terms.append("".join(ch for ch in term if ch.isalnum()))
     where: list[str] = []
     params: list[object] = []
     if match_parts:
         where.append("search_index MATCH ?")
         params.append(" AND ".join(match_parts))
-    for pattern in like_params:
-        where.append("(" + " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in _LIKE_COLS) + ")")
-        params.extend([pattern] * len(_LIKE_COLS))
+    if short_terms:
+        # one- and two-character terms: a phrase of single-character tokens in the names. Alone, the first
+        # `limit` matches in rowid order are enough (a common character must not materialise every match).
+        cap = f" ORDER BY rowid LIMIT {int(limit)}" if limit is not None and not match_parts else ""
+        where.append(f"rowid IN (SELECT rowid FROM search_short WHERE search_short MATCH ?{cap})")
+        params.append(" AND ".join(_fts_phrase(" ".join(term)) for term in short_terms))
     return " AND ".join(where) or "1", params
 
 
@@ -111,11 +116,10 @@ def search(conn: apsw.Connection, text: str, limit: int = 50) -> list[SearchHit]
     text = text.strip()
     if not text:
         return []
-    where, params = _search_where(text)
-    order = "rank" if "MATCH" in where else "entity, name"
+    where, params = _search_where(text, limit)
     sql = (
         "SELECT entity, entity_id, account_id, name, alt_name, code, phone, email FROM search_index "
-        f"WHERE {where} ORDER BY {order} LIMIT ?"
+        f"WHERE {where} ORDER BY rowid LIMIT ?"  # rowid order streams; bm25 ranking would score every match
     )
     return [SearchHit(*row) for row in conn.execute(sql, (*params, limit))]
 
