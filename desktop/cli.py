@@ -6,12 +6,14 @@ Every failure a user can cause prints one line to stderr and exits non-zero; tra
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
 import logging
 import os
 import platform
 import shutil
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -26,7 +28,7 @@ from .workspace import DB_NAME, Workspace, WorkspaceInfo
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("demo", "search", "account", "messages", "doctor")
+COMMANDS = ("demo", "search", "account", "messages", "doctor", "eval-intents")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -89,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--json", action="store_true")
     pl.set_defaults(func=cmd_messages_list)
 
+    p = sub.add_parser("eval-intents", help="measure the intent recogniser on labelled messages (no workspace)")
+    p.add_argument("--examples", type=Path, required=True, metavar="FEW.jsonl",
+                   help='few-shot examples, one {"text", "label"} per line; they alone define the taxonomy')
+    p.add_argument("--test", type=Path, required=True, metavar="TEST.jsonl", help="labelled messages to judge")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval_intents)
+
     p = sub.add_parser("doctor", parents=[common], help="check this installation and the workspace")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_doctor)
@@ -136,13 +145,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     ws = Workspace.create(target, keys, kind="demo")
     try:
-        summary = demo.generate(ws.store.conn, accounts=accounts,
+        # dated from today so the demo always looks current; same seed + same day = same data
+        summary = demo.generate(ws.store.conn, accounts=accounts, today=_dt.date.today(),
                                 seed=demo.DEFAULT_SEED if args.seed is None else args.seed, progress=progress)
     except BaseException:
         ws.close()
         _remove_workspace(target, ws.info, keys)
         raise
-    ws.info.settings["demo"] = {"accounts": accounts, "seed": args.seed}
+    ws.info.settings["demo"] = {"accounts": accounts, "seed": args.seed, "date": _dt.date.today().isoformat()}
     ws.save_info()
     ws.close()
     if show:
@@ -226,6 +236,63 @@ def cmd_messages_list(args: argparse.Namespace) -> int:
         who = m.account_name or m.sender
         print(f"{m.id:>5}  {m.received_at[:16].replace('T', ' ')}  {m.channel:6} {m.language or '--':2}  "
               f"{m.status:4}  {who[:24]:24}  {text[:70]}")
+    return 0
+
+
+def cmd_eval_intents(args: argparse.Namespace) -> int:
+    from local_models.evaluation import evaluate
+    from local_models.intents import IntentRecogniser, PackError, pack_from_examples, read_jsonl
+
+    from .assistant_wiring import open_encoder
+
+    try:
+        pack = pack_from_examples(args.examples)
+        test = read_jsonl(args.test)
+    except PackError as exc:
+        raise InvalidInput(str(exc)) from None
+    show = sys.stderr.isatty()
+    encoder, store = open_encoder()
+    t0 = time.perf_counter()
+    cached = store.load(encoder.model_id)
+    encoder.preload(cached)
+    encoder.embed([t for t, _ in pack.examples])
+    embed_s = time.perf_counter() - t0
+    store.save(encoder.model_id, {**cached, **{t: v for t, v in zip(
+        [t for t, _ in pack.examples], encoder.embed([t for t, _ in pack.examples]), strict=True)}})
+    recogniser = IntentRecogniser(encoder)
+    fit = recogniser.fit(pack.examples, pack.abstain_label)
+
+    def progress(done: int, total: int) -> None:
+        if show:
+            print(f"\r  {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    result = evaluate(recogniser, test, fit.seconds, embed_s, progress)
+    if show:
+        print(file=sys.stderr)
+    unknown = sorted({lab for _, lab in test} - set(recogniser.classes))
+    if args.json:
+        _print_json({**asdict(result), "abstain_label": pack.abstain_label, "threshold": fit.threshold,
+                     "temperature": fit.temperature, "examples": fit.examples, "labels_in_examples": fit.labels,
+                     "test_labels_not_in_examples": unknown, "recogniser": IntentRecogniser.version,
+                     "encoder": str(encoder.path.name)})
+        return 0
+    print(f"examples: {fit.examples} over {fit.labels} labels (abstain label: {pack.abstain_label or 'none'}); "
+          f"test: {result.n} messages")
+    print(f"accuracy        {result.accuracy * 100:6.2f} %")
+    print(f"macro-F1        {result.macro_f1 * 100:6.2f} %")
+    print(f"abstain rate    {result.abstain_rate * 100:6.2f} %  (threshold {fit.threshold:.3f}, chosen on the examples)")
+    print(f"latency         p50 {result.latency_p50_ms:.1f} ms, p95 {result.latency_p95_ms:.1f} ms, "
+          f"max {result.latency_max_ms:.1f} ms (encode + classify, one message at a time)")
+    print(f"fit             {fit.seconds:.2f} s (+ {embed_s:.1f} s embedding examples, cached for next time)")
+    if unknown:
+        print(f"note: {len(unknown)} test label(s) never appear in the examples: {', '.join(unknown[:8])}")
+    print("per-label recall:")
+    for lab, rec in sorted(result.per_label_recall.items(), key=lambda kv: kv[1]):
+        print(f"  {rec * 100:6.1f} %  {lab}")
+    if result.confusions:
+        print("most frequent confusions (true -> predicted):")
+        for t, p, c in result.confusions[:5]:
+            print(f"  {c:4}  {t} -> {p}")
     return 0
 
 
