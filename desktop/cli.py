@@ -13,7 +13,6 @@ import os
 import platform
 import shutil
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -28,7 +27,7 @@ from .workspace import DB_NAME, Workspace, WorkspaceInfo
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("demo", "search", "account", "messages", "doctor", "eval-intents")
+COMMANDS = ("demo", "search", "account", "messages", "doctor", "eval-intents", "suggest", "models", "feedback")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -97,6 +96,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--test", type=Path, required=True, metavar="TEST.jsonl", help="labelled messages to judge")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_intents)
+
+    p = sub.add_parser("suggest", parents=[common], help="intent, next-best actions and evidence for a message")
+    p.add_argument("text", help="the customer's message (use - to read it from standard input)")
+    p.add_argument("--account", metavar="ID", help="account id or customer code the message came from")
+    p.add_argument("--draft", action="store_true", help="also draft a reply with the active local model")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser("models", parents=[common], help="local models: list, add, use, verify")
+    msub2 = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    pm = msub2.add_parser("list", parents=[common], help="models registered on this machine")
+    pm.add_argument("--json", action="store_true")
+    pm.set_defaults(func=cmd_models_list)
+    pm = msub2.add_parser("add", parents=[common], help="register a GGUF file (hashed and checked)")
+    pm.add_argument("path", type=Path)
+    pm.add_argument("--licence", default="", help="licence note to keep with it")
+    pm.set_defaults(func=cmd_models_add)
+    pm = msub2.add_parser("use", parents=[common], help="make a model the active one for drafts")
+    pm.add_argument("id")
+    pm.set_defaults(func=cmd_models_use)
+    pm = msub2.add_parser("verify", parents=[common], help="re-hash model files (all, or one id)")
+    pm.add_argument("id", nargs="?")
+    pm.set_defaults(func=cmd_models_verify)
+
+    p = sub.add_parser("feedback", parents=[common], help="suggestion feedback")
+    fsub = p.add_subparsers(dest="feedback_command", metavar="ACTION", required=True)
+    pf = fsub.add_parser("export", parents=[common], help="export feedback for fine-tuning (JSONL) and review (CSV)")
+    pf.add_argument("--format", choices=("jsonl",), default="jsonl")
+    pf.add_argument("--out", type=Path, default=Path("."), help="folder to write into (default: here)")
+    pf.set_defaults(func=cmd_feedback_export)
+    pf = fsub.add_parser("give", parents=[common], help="record feedback on a suggestion")
+    pf.add_argument("suggestion_id", type=int)
+    pf.add_argument("verdict", choices=("accept", "reject", "edit"))
+    pf.add_argument("--reason", choices=("wrong_intent", "wrong_action", "bad_timing", "other"), default="")
+    pf.add_argument("--reason-text", default="")
+    pf.add_argument("--intent", default="", help="the right intent (teaches the recogniser at once)")
+    pf.add_argument("--text", default="", help="the edited reply")
+    pf.set_defaults(func=cmd_feedback_give)
 
     p = sub.add_parser("doctor", parents=[common], help="check this installation and the workspace")
     p.add_argument("--json", action="store_true")
@@ -239,11 +276,152 @@ def cmd_messages_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _model_error(exc: Exception) -> RepDeskError:
+    from .assistant_wiring import ModelProblem
+
+    return ModelProblem(str(exc))
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from .assistant_wiring import open_assistant
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    with _open(args) as ws:
+        account_id = AccountService(ws.store).resolve(args.account).id if args.account else None
+        assistant = open_assistant(ws.store, with_llm=args.draft)
+        result = assistant.suggest(text, account_id=account_id)
+        draft = ""
+        if args.draft:
+            if assistant.model is None:
+                raise InvalidInput("no local language model is active (see `repdesk models list`)")
+            draft = assistant.draft(result, on_piece=None if args.json else
+                                    lambda piece: print(piece, end="", file=sys.stderr, flush=True))
+            if not args.json:
+                print(file=sys.stderr)
+    r = result.recognition
+    lang = result.language
+    if args.json:
+        _print_json({
+            "request_id": result.request_id, "language": lang, "account_id": result.account_id,
+            "intent": r.label, "confidence": round(r.confidence, 4), "abstained": r.abstained,
+            "alternatives": [{"intent": lab, "p": round(p, 4)} for lab, p in r.alternatives],
+            "similar_examples": [asdict(e) for e in r.evidence],
+            "actions": [{"suggestion_id": p.suggestion_id, "rank": p.rank, "action": p.action.action,
+                         "title": p.action.title(lang), "score": round(p.action.score, 3),
+                         "channel": p.action.channel,
+                         "evidence": [{"text": ev.render(lang), "source": ev.source, "record": ev.record,
+                                       "as_of": ev.as_of} for ev in p.action.evidence]}
+                        for p in result.actions],
+            "draft": draft, "latency_ms": round(result.latency_ms, 1),
+        })
+        return 0
+    label = r.label or "needs review"
+    print(f"intent: {label}  ({r.confidence * 100:.0f} %{', abstained' if r.abstained else ''})  "
+          f"alternatives: {', '.join(f'{lab} {p * 100:.0f}%' for lab, p in r.alternatives[1:])}")
+    print(f"  because it resembles: {r.evidence[0].text!r} ({r.evidence[0].label})" if r.evidence else "")
+    for p in result.actions:
+        channel = f" via {p.action.channel}" if p.action.channel else ""
+        print(f"{p.rank}. {p.action.title(lang)}{channel}   [score {p.action.score:.2f}, suggestion {p.suggestion_id}]")
+        for ev in p.action.evidence:
+            print(f"     - {ev.render(lang)}")
+    print(f"({result.latency_ms:.0f} ms; feedback: repdesk feedback give ID accept|reject|edit)")
+    return 0
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from .assistant_wiring import registry
+
+    reg = registry()
+    entries = reg.entries()
+    if args.json:
+        _print_json({"active": reg.active_id, "models": [asdict(e) for e in entries]})
+        return 0
+    if not entries:
+        print("No models registered. Install the bundled one (make models) or `repdesk models add FILE.gguf`.")
+    for e in entries:
+        mark = "*" if e.id == reg.active_id else " "
+        print(f"{mark} {e.id}\n    {e.describe()}\n    {e.role}, {e.source}, sha256 {e.sha256[:16]}…, {e.path}")
+    return 0
+
+
+def cmd_models_add(args: argparse.Namespace) -> int:
+    from local_models.registry import ModelError
+
+    from .assistant_wiring import registry
+
+    try:
+        entry = registry().add(args.path, licence_note=args.licence)
+    except ModelError as exc:
+        raise _model_error(exc) from None
+    print(f"added {entry.id}: {entry.describe()}")
+    return 0
+
+
+def cmd_models_use(args: argparse.Namespace) -> int:
+    from local_models.registry import ModelError
+
+    from .assistant_wiring import registry
+
+    try:
+        entry = registry().use(args.id)
+    except ModelError as exc:
+        raise _model_error(exc) from None
+    print(f"active model: {entry.id}")
+    return 0
+
+
+def cmd_models_verify(args: argparse.Namespace) -> int:
+    from local_models.registry import ModelError
+
+    from .assistant_wiring import registry
+
+    reg = registry()
+    ids = [args.id] if args.id else [e.id for e in reg.entries()]
+    bad = 0
+    for model_id in ids:
+        try:
+            entry = reg.verify(model_id)
+            print(f"ok      {entry.id}")
+        except ModelError as exc:
+            bad += 1
+            print(f"FAILED  {model_id}: {exc}")
+    if bad:
+        raise _model_error(ModelError(f"{bad} model file(s) failed verification"))
+    return 0
+
+
+def cmd_feedback_export(args: argparse.Namespace) -> int:
+    from local_models.intents import IntentRecogniser, default_pack
+
+    from .assistant_wiring import open_encoder
+    from .services.assistant import Assistant
+
+    with _open(args) as ws:
+        encoder, _store = open_encoder()
+        pack = default_pack()
+        recogniser = IntentRecogniser(encoder)
+        recogniser.classes = pack.label_ids   # labels for the prompt; no fit needed to export
+        jsonl, csv_path, n = Assistant(ws.store, recogniser, pack).export_feedback(args.out)
+    print(f"{n} feedback record(s) exported:\n  {jsonl}\n  {csv_path}")
+    return 0
+
+
+def cmd_feedback_give(args: argparse.Namespace) -> int:
+    from .assistant_wiring import open_assistant
+
+    with _open(args) as ws:
+        assistant = open_assistant(ws.store, with_llm=False)
+        assistant.record_feedback(args.suggestion_id, args.verdict, args.reason, args.reason_text, args.intent,
+                                  args.text)
+    print(f"feedback recorded ({args.verdict})" + (f"; the recogniser learnt {args.intent!r}" if args.intent else ""))
+    return 0
+
+
 def cmd_eval_intents(args: argparse.Namespace) -> int:
     from local_models.evaluation import evaluate
     from local_models.intents import IntentRecogniser, PackError, pack_from_examples, read_jsonl
 
-    from .assistant_wiring import open_encoder
+    from .assistant_wiring import open_encoder, warm_embeddings
 
     try:
         pack = pack_from_examples(args.examples)
@@ -252,13 +430,7 @@ def cmd_eval_intents(args: argparse.Namespace) -> int:
         raise InvalidInput(str(exc)) from None
     show = sys.stderr.isatty()
     encoder, store = open_encoder()
-    t0 = time.perf_counter()
-    cached = store.load(encoder.model_id)
-    encoder.preload(cached)
-    encoder.embed([t for t, _ in pack.examples])
-    embed_s = time.perf_counter() - t0
-    store.save(encoder.model_id, {**cached, **{t: v for t, v in zip(
-        [t for t, _ in pack.examples], encoder.embed([t for t, _ in pack.examples]), strict=True)}})
+    embed_s = warm_embeddings(encoder, store, [t for t, _ in pack.examples])
     recogniser = IntentRecogniser(encoder)
     fit = recogniser.fit(pack.examples, pack.abstain_label)
 
@@ -370,8 +542,24 @@ def doctor_report(workspace: Path, keys: KeyStore | None = None) -> dict:
         "runtime": f"llama.cpp via llama-cpp-python {info.version}" if info.available else f"unavailable: {info.error}",
         "portable_build": info.portable if info.available else None,
         "cpu_features": info.system_info,
-        "active_model": "none registered yet",
     }
+    try:
+        from local_models.intents import default_encoder_path
+
+        from .assistant_wiring import registry
+
+        reg = registry()
+        active = reg.active()
+        report["model"]["active_model"] = active.describe() if active else "none (drafts disabled)"
+        report["model"]["registered"] = len(reg.entries())
+        encoder = default_encoder_path()
+        report["model"]["intent_encoder"] = (f"{encoder.name} ({encoder.stat().st_size / 1e6:.0f} MB)"
+                                             if encoder.exists() else "missing: run `make models`")
+        if not encoder.exists():
+            report["problems"].append("the intent encoder is missing (run `make models`)")
+    except RepDeskError as exc:
+        report["model"]["active_model"] = f"error: {exc}"
+        report["problems"].append(str(exc))
     if info.available and not info.portable:
         report["problems"].append("llama.cpp was built with AVX-512/AMX: rebuild with CMAKE_ARGS=-DGGML_NATIVE=OFF")
     if not status.usable:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import queue
 import random
 import re
+import threading
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
@@ -263,15 +265,16 @@ _INDUSTRIES: dict[str, tuple[int, tuple[int, int, int], tuple[int, int], float, 
                              tuple[tuple[str, int], ...]]] = {
     "hospital": (7, (40, 40, 20), (24, 40), 4.0, (4, 8), (2, 4), (("12", 8), ("91", 2))),
     "community_health": (10, (10, 40, 50), (28, 50), 1.5, (3, 6), (1, 3), (("12", 1),)),
-    "pharmacy": (38, (15, 35, 50), (14, 42), 1.2, (3, 7), (1, 3), (("91", 8), ("92", 2))),
+    "pharmacy": (38, (15, 35, 50), (16, 42), 1.2, (3, 7), (1, 3), (("91", 8), ("92", 2))),
     "clinic": (18, (5, 30, 65), (30, 90), 0.6, (2, 5), (1, 3), (("91", 5), ("92", 2), ("52", 3))),
     "dental": (9, (5, 30, 65), (30, 75), 0.7, (2, 5), (1, 3), (("91", 7), ("52", 3))),
     "elderly_care": (11, (10, 35, 55), (28, 60), 1.0, (2, 6), (1, 3), (("52", 5), ("12", 2), ("91", 3))),
-    "distributor": (7, (35, 40, 25), (10, 24), 6.0, (4, 8), (2, 4), (("91", 1),)),
+    "distributor": (7, (35, 40, 25), (12, 28), 6.0, (4, 8), (2, 4), (("91", 1),)),
 }
 _TIER_SIZE = {"A": 2.5, "B": 1.4, "C": 0.8}
 _TIER_INTERVAL = {"A": 0.85, "B": 1.0, "C": 1.1}
 _TIER_DISCOUNT = {"A": (8, 12), "B": (4, 8), "C": (0, 5)}
+_REPEAT_SCALE = 0.9     # keeps the average near 2.4 lines per order
 
 # Name templates: zh, en, weight, international (English-speaking contacts likely).
 # {c}/{C} city, {b}/{B} brand, {s}/{S} street, {u}/{U} subdistrict, {d} district, {n}/{N} number, {p}/{P} province
@@ -852,11 +855,6 @@ def _ts(day: datetime.date, seconds: int) -> str:
         "%Y-%m-%dT%H:%M:%SZ")
 
 
-def _work_ts(rng: random.Random, day: datetime.date) -> str:
-    """A time during Beijing office hours (08:30-18:30 CST = 00:30-10:30 UTC)."""
-    return _ts(day, 1800 + int(rng.random() * 36000))
-
-
 def _mobile(rng: random.Random) -> str:
     return rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(100_000_000):08d}"
 
@@ -957,6 +955,66 @@ def _short_price(cents: int) -> str:
 # ================================================================================================
 # The generator
 # ================================================================================================
+def _pipelined(chunks: Iterator[Any], consume: Callable[[Any], None]) -> None:
+    """Produce chunks of rows in a helper thread while this thread writes the previous chunk.
+
+    Why: apsw releases the GIL inside SQLite, so pure-Python row generation overlaps the database work on a
+    second core. Chunks arrive in order from a single producer, so the output stays deterministic; the
+    connection is only ever used from the calling thread.
+    """
+    q: queue.Queue[tuple[int, Any]] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        q.put((0, chunk), timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put((1, None))
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            q.put((2, exc))
+
+    worker = threading.Thread(target=produce, name="repdesk-demo-producer", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, item = q.get()
+            if kind == 1:
+                break
+            if kind == 2:
+                raise item
+            consume(item)
+    finally:
+        stop.set()
+        worker.join()
+
+
+def _staged_insert(conn: apsw.Connection, table: str, columns: Sequence[str], rows: Sequence[tuple],
+                   copies: dict[str, str] | None = None) -> None:
+    """Insert through a TEMP staging table and one INSERT ... SELECT.
+
+    Why: accounts and contacts feed the FTS5 search index by trigger; with one INSERT statement per row every
+    statement opens a savepoint and FTS5 flushes its pending terms to disk each time (a tiny segment per row,
+    then endless merging). One statement per chunk lets FTS5 build large segments: about twice as fast.
+    ``copies`` maps extra target columns to staged ones (e.g. remote_id <- id).
+    """
+    stage = f"_demo_stage_{table}"
+    cols = ", ".join(columns)
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {cols} FROM main.{table} WHERE 0")
+    conn.executemany(f"INSERT INTO temp.{stage} VALUES ({', '.join('?' * len(columns))})", rows)
+    extra = copies or {}
+    target = cols + "".join(f", {k}" for k in extra)
+    source = cols + "".join(f", {v}" for v in extra.values())
+    conn.execute(f"INSERT INTO main.{table}({target}) SELECT {source} FROM temp.{stage} ORDER BY id")
+    conn.execute(f"DELETE FROM temp.{stage}")
+
+
 @dataclass
 class _Acct:
     """Per-account facts that later phases (orders, opportunities, messages) need."""
@@ -1007,6 +1065,7 @@ class _Generator:
         self.last_order: list[tuple[str, int, int, int, int, str] | None] = []   # number, day, pid, qty, total, state
         self.active_promos: dict[str, list[tuple[int, str]]] = {}
         self.counts: dict[str, int] = {}
+        self._iso: dict[int, str] = {}
 
     def _tick(self, phase: str, done: int, total: int) -> None:
         if self.progress is not None:
@@ -1014,6 +1073,18 @@ class _Generator:
 
     def day(self, offset: int) -> datetime.date:
         return self.today + datetime.timedelta(days=offset)
+
+    def iso(self, offset: int) -> str:
+        """'YYYY-MM-DD' for a day offset from today (cached: called a million times at 100k accounts)."""
+        text = self._iso.get(offset)
+        if text is None:
+            text = self._iso[offset] = self.day(offset).isoformat()
+        return text
+
+    def work_ts(self, rnd: Callable[[], float], offset: int) -> str:
+        """A timestamp during Beijing office hours (08:30-18:30 CST = 00:30-10:30 UTC) on a day offset."""
+        sec = 1800 + int(rnd() * 36000)
+        return f"{self.iso(offset)}T{sec // 3600:02d}:{sec // 60 % 60:02d}:{sec % 60:02d}Z"
 
     # -- catalogue ---------------------------------------------------------------------------------
     def catalogue(self) -> None:
@@ -1057,6 +1128,13 @@ class _Generator:
 
     # -- accounts and contacts ---------------------------------------------------------------------
     def accounts(self) -> None:
+        n = self.n
+        _pipelined(self._account_chunks(), self._write_accounts)
+        self.counts.update(accounts=n, contacts=len(self.contact_rows))
+        self._tick("accounts", n, n)
+
+    def _account_chunks(self) -> Iterator[tuple[int, list[tuple], list[tuple]]]:
+        """Accounts with their contacts, in chunks of 10,000 accounts (runs in the producer thread)."""
         rng = self.rng_accounts
         rnd = rng.random
         regions = list(_REGIONS)
@@ -1067,6 +1145,7 @@ class _Generator:
         tmpl_cw = {k: list(accumulate(t[2] for t in v)) for k, v in _NAME_TEMPLATES.items()}
         surname_cw = list(accumulate(s[2] for s in _SURNAMES))
         tier_cw = {k: list(accumulate(v[1])) for k, v in _INDUSTRIES.items()}
+        cc_choice = {k: ([p for p, _ in v[6]], list(accumulate(w for _, w in v[6]))) for k, v in _INDUSTRIES.items()}
         basket_src = {}
         for ind, weights in _BASKETS.items():
             skus = [s for s, w in weights.items() if w > 0]
@@ -1074,35 +1153,39 @@ class _Generator:
         prod_by_sku = {p[0]: p for p in _PRODUCTS}
         launch_off = {p[0]: HISTORY_DAYS - p[6] for p in _PRODUCTS}           # first orderable day index
         end_off = {sku: HISTORY_DAYS - d for sku, d in _DISCONTINUED.items()}
+        n_brands, n_streets, n_subd, n_given = len(_BRANDS), len(_STREETS), len(_SUBDISTRICTS), len(_GIVEN)
+        wx_alphabet = "abcdefghijkmnpqrstuvwxyz0123456789"
         used_names: set[str] = set()
         n = self.n
         acct_rows: list[tuple] = []
         contact_rows: list[tuple] = []
         cid = 0
-        chunk = 5000
+        chunk = 10_000
 
         for a in range(1, n + 1):
             ri = bisect_right(region_cw, rnd() * region_cw[-1])
-            region_en, prov_zh, _w, wh_code, cities = regions[ri]
+            region_en, prov_zh, _w, _wh, cities = regions[ri]
             city_zh, city_en, _cw, area, division, districts = cities[bisect_right(city_cw[ri], rnd() * city_cw[ri][-1])]
             industry = ind_names[bisect_right(ind_cw, rnd() * ind_cw[-1])]
-            _iw, tier_w, (iv_lo, iv_hi), size_f, (bk_lo, bk_hi), (ct_lo, ct_hi), cc_prefixes = _INDUSTRIES[industry]
+            _iw, _tw, (iv_lo, iv_hi), size_f, (bk_lo, bk_hi), (ct_lo, ct_hi), _cc = _INDUSTRIES[industry]
             tier = "ABC"[bisect_right(tier_cw[industry], rnd() * 100)]
             owner = _REGION_OWNER[region_en]
             if rnd() < 0.12:
                 owner = "rep.li" if owner == "rep.wang" else "rep.wang"
-            district = districts[int(rnd() * len(districts))]
+            di = int(rnd() * len(districts))
+            district = districts[di]
 
             # name: retry a few template/brand picks, then fall back to a branch suffix
             templates = _NAME_TEMPLATES[industry]
+            tcw = tmpl_cw[industry]
             for _attempt in range(4):
-                tz, te, _tw, intl = templates[bisect_right(tmpl_cw[industry], rnd() * tmpl_cw[industry][-1])]
-                bz, be = _BRANDS[int(rnd() * len(_BRANDS))]
-                sz, se = _STREETS[int(rnd() * len(_STREETS))]
-                uz, ue = _SUBDISTRICTS[int(rnd() * len(_SUBDISTRICTS))]
+                tz, te, _tw2, intl = templates[bisect_right(tcw, rnd() * tcw[-1])]
+                bz, be = _BRANDS[int(rnd() * n_brands)]
+                sz, se = _STREETS[int(rnd() * n_streets)]
+                uz, ue = _SUBDISTRICTS[int(rnd() * n_subd)]
                 num = 1 + int(rnd() * 7)
                 fields = {"c": city_zh, "C": city_en, "b": bz, "B": be, "s": sz, "S": se, "u": uz, "U": ue,
-                          "d": district, "n": _cn_num(num), "N": num, "p": prov_zh, "P": region_en}
+                          "d": district, "n": _CN_NUM[num], "N": num, "p": prov_zh, "P": region_en}
                 name_zh = tz.format(**fields)
                 if name_zh not in used_names:
                     name_en = te.format(**fields)
@@ -1117,9 +1200,9 @@ class _Generator:
             used_names.add(name_zh)
             short_zh, short_en = city_zh + bz, f"{city_en} {be}"
 
-            prefix = cc_prefixes[0][0] if len(cc_prefixes) == 1 else _pick(
-                rng, [p for p, _ in cc_prefixes], list(accumulate(w for _, w in cc_prefixes)))
-            credit = _credit_code(rng, prefix, f"{division}{districts.index(district) + 2:02d}")
+            prefixes, pcw = cc_choice[industry]
+            prefix = prefixes[0] if len(prefixes) == 1 else prefixes[bisect_right(pcw, rnd() * pcw[-1])]
+            credit = _credit_code(rng, prefix, f"{division}{di + 2:02d}")
             if rnd() < 0.05:
                 credit = _spoil_credit_code(rng, credit)
 
@@ -1127,7 +1210,8 @@ class _Generator:
             phone = _phone(rng, area, landline_share, 0.07)
 
             slug = be.lower().replace("'", "")
-            domain = slug + rng.choice(_DOMAIN_SUFFIX[industry])
+            suffixes = _DOMAIN_SUFFIX[industry]
+            domain = slug + suffixes[int(rnd() * len(suffixes))]
             if not domain.startswith(slug + "-") and rnd() < 0.3:
                 domain = city_en.lower().replace("'", "")[:2] + domain
             free_mail = industry in ("pharmacy", "clinic", "dental", "elderly_care") and rnd() < 0.3
@@ -1139,15 +1223,16 @@ class _Generator:
                                     f"caigou@{slug},com"))
             elif free_mail:
                 email = (f"{rng.randrange(100_000_000, 3_000_000_000)}@qq.com" if rnd() < 0.4
-                         else f"{city_en.lower()[:2]}{slug}{rng.randrange(1990, 2024)}@{rng.choice(_FREE_MAIL[:2])}")
+                         else f"{city_en.lower()[:2]}{slug}{1990 + int(rnd() * 34)}@{_FREE_MAIL[int(rnd() * 2)]}")
             else:
-                email = f"{rng.choice(_MAILBOXES[industry])}@{domain}"
+                boxes = _MAILBOXES[industry]
+                email = f"{boxes[int(rnd() * len(boxes))]}@{domain}"
 
-            street = _STREETS[int(rnd() * len(_STREETS))][0]
+            street = _STREETS[int(rnd() * n_streets)][0]
             address = (("上海市" if region_en == "Shanghai" else f"{prov_zh}省{city_zh}市") + district + street
-                       + f"{rng.randrange(1, 1999)}号")
+                       + f"{1 + int(rnd() * 1998)}号")
             if rnd() < 0.3:
-                address += f"{rng.randrange(1, 30)}幢{rng.randrange(1, 25)}0{rng.randrange(1, 9)}室"
+                address += f"{1 + int(rnd() * 29)}幢{1 + int(rnd() * 24)}0{1 + int(rnd() * 8)}室"
 
             # order behaviour
             interval = (iv_lo + (iv_hi - iv_lo) * rnd()) * _TIER_INTERVAL[tier]
@@ -1158,45 +1243,44 @@ class _Generator:
             want = bk_lo + int(rnd() * (bk_hi - bk_lo + 1))
             chosen: list[str] = []
             for _try in range(want * 3):
-                s = skus[bisect_right(cw, rnd() * cw[-1])]
-                if s not in chosen:
-                    chosen.append(s)
+                sku = skus[bisect_right(cw, rnd() * cw[-1])]
+                if sku not in chosen:
+                    chosen.append(sku)
                     if len(chosen) >= want:
                         break
-            for s in list(chosen):
-                comp = _COMPANIONS.get(s)
+            for sku in list(chosen):
+                comp = _COMPANIONS.get(sku)
                 if comp and comp not in chosen:
                     chosen.append(comp)
-            cats = {prod_by_sku[s][3] for s in chosen}
+            cats = {prod_by_sku[sku][3] for sku in chosen}
             for cat, new_skus, share in _NEW_MODELS:
                 if cat in cats and rnd() < share:
                     chosen.extend(x for x in new_skus if x not in chosen)
             basket = []
             order_value = 0.0
-            for s in chosen:
-                p = prod_by_sku[s]
+            for sku in chosen:
+                p = prod_by_sku[sku]
                 price = round(p[5] * 100) * (100 - discount) // 100
                 qb = max(1.0, p[7] * size)
-                rep = p[9]
+                rep = p[9] * _REPEAT_SCALE
                 pw, qw = (min(0.95, rep * 1.5), qb * 1.6) if p[10] else (rep, qb)
-                basket.append((self.pid[s], price, max(0, launch_off[s]), end_off.get(s, HISTORY_DAYS), rep, pw, qb, qw))
+                basket.append((self.pid[sku], price, max(0, launch_off[sku]), end_off.get(sku, HISTORY_DAYS),
+                               rep, pw, qb, qw))
                 order_value += rep * qb * price
             annual = int(order_value * 365 / interval)
 
             # lifecycle: long-standing, joined during the window, or a prospect with no orders yet
             r = rnd()
             prospect = r >= 0.95
-            if r < 0.70:
+            if r < 0.64:
                 created = -HISTORY_DAYS - int(30 + rnd() * 2400)
             elif not prospect:
                 created = -int(40 + rnd() * 680)
             else:
                 created = -int(3 + rnd() * 120)
             updated = max(created, -int(rnd() * 200))
-            follow = None
-            if rnd() < 0.4:
-                follow = self.day(int(-25 + rnd() * 70)).isoformat()
-            created_ts, updated_ts = _work_ts(rng, self.day(created)), _work_ts(rng, self.day(updated))
+            follow = self.iso(int(-25 + rnd() * 70)) if rnd() < 0.4 else None
+            created_ts, updated_ts = self.work_ts(rnd, created), self.work_ts(rnd, updated)
 
             acct_rows.append((a, updated_ts, f"C{a:06d}", name_zh, name_en, credit, region_en,
                               f"{city_zh} {city_en}", industry, tier, owner, phone, email, address, follow,
@@ -1211,16 +1295,16 @@ class _Generator:
                 cid += 1
                 ids.append(cid)
                 sz_, sp, _sw = _SURNAMES[bisect_right(surname_cw, rnd() * surname_cw[-1])]
-                gz, gp = _GIVEN[int(rnd() * len(_GIVEN))]
+                gz, gp = _GIVEN[int(rnd() * n_given)]
                 lang = "en" if rnd() < lang_en_share else "zh"
                 title_zh, title_en = titles[0 if ci == 0 and industry in ("pharmacy", "distributor")
                                             else int(rnd() * len(titles))]
                 if lang == "en":
                     if rnd() < 0.6:
-                        giv = rng.choice(_EN_FIRST)
+                        giv = _EN_FIRST[int(rnd() * len(_EN_FIRST))]
                         name, latin, sur = sz_ + gz, f"{giv} {sp}", sp
                     else:
-                        name = latin = rng.choice(_FOREIGNERS)
+                        name = latin = _FOREIGNERS[int(rnd() * len(_FOREIGNERS))]
                         giv, sur = latin.split(" ", 1)
                     title = title_en
                 else:
@@ -1232,23 +1316,35 @@ class _Generator:
                 elif r < 0.12:
                     c_email = ""
                 elif free_mail or r < 0.3:
-                    year_or_no = rng.randrange(70, 100) if rnd() < 0.5 else rng.randrange(1975, 2002)
+                    year_or_no = 70 + int(rnd() * 30) if rnd() < 0.5 else 1975 + int(rnd() * 27)
                     c_email = (f"{rng.randrange(100_000_000, 3_000_000_000)}@qq.com" if rnd() < 0.35
-                               else f"{sur}{giv}{year_or_no}@{rng.choice(_FREE_MAIL)}")
+                               else f"{sur}{giv}{year_or_no}@{_FREE_MAIL[int(rnd() * len(_FREE_MAIL))]}")
                 elif lang == "en":
                     c_email = f"{giv}.{sur}@{domain}"
                 else:
-                    c_email = rng.choice((f"{sur}{giv}@{domain}", f"{sur}.{giv}@{domain}", f"{sur}{giv[0]}@{domain}"))
+                    r = rnd()
+                    c_email = (f"{sur}{giv}@{domain}" if r < 0.4 else f"{sur}.{giv}@{domain}" if r < 0.75
+                               else f"{sur}{giv[0]}@{domain}")
                 c_phone = _phone(rng, area, 0.06, 0.05)
                 r = rnd()
-                wechat = ("" if r < 0.22 else f"wxid_{''.join(rng.choice('abcdefghijkmnpqrstuvwxyz0123456789') for _ in range(14))}"
-                          if r < 0.5 else f"{sur}{giv}_{rng.randrange(1975, 2002)}" if r < 0.8
-                          else "".join(ch for ch in c_phone if ch.isdigit())[-11:])
-                ce = rng.choices((None, 1, 0), cum_weights=(40, 85, 100))[0]
-                cp = rng.choices((None, 1, 0), cum_weights=(30, 90, 100))[0]
-                cs = rng.choices((None, 1, 0), cum_weights=(50, 85, 100))[0]
-                cwc = None if not wechat else rng.choices((None, 1, 0), cum_weights=(35, 90, 100))[0]
-                c_created = _work_ts(rng, self.day(int(created + (0 - created) * rnd() * 0.3)))
+                if r < 0.22:
+                    wechat = ""
+                elif r < 0.5:
+                    bits = rng.getrandbits(84)
+                    wechat = "wxid_" + "".join(wx_alphabet[(bits >> (6 * k)) % 34] for k in range(14))
+                elif r < 0.8:
+                    wechat = f"{sur}{giv}_{1975 + int(rnd() * 27)}"
+                else:
+                    wechat = "".join(ch for ch in c_phone if ch.isdigit())[-11:]
+                r = rnd()
+                ce = None if r < 0.40 else 1 if r < 0.85 else 0
+                r = rnd()
+                cp = None if r < 0.30 else 1 if r < 0.90 else 0
+                r = rnd()
+                cs = None if r < 0.50 else 1 if r < 0.85 else 0
+                r = rnd()
+                cwc = None if not wechat or r < 0.35 else 1 if r < 0.90 else 0
+                c_created = self.work_ts(rnd, int(created - created * rnd() * 0.3))
                 c_updated = max(c_created, updated_ts)
                 contact_rows.append((cid, c_updated, a, name, latin, title, c_phone, c_email, wechat, lang,
                                      ce, cp, cs, cwc, c_created, c_updated))
@@ -1258,28 +1354,45 @@ class _Generator:
                                     industry, tier, owner, phone, credit, address, main_lang, basket, interval,
                                     annual, created, prospect, ids))
             if a % chunk == 0 or a == n:
-                self._write_accounts(acct_rows, contact_rows)
+                yield a, acct_rows, contact_rows
                 acct_rows, contact_rows = [], []
-            if a % 1000 == 0 or a == n:
-                self._tick("accounts", a, n)
-        self.counts.update(accounts=n, contacts=cid)
 
-    def _write_accounts(self, acct_rows: list[tuple], contact_rows: list[tuple]) -> None:
+    _ACCOUNT_COLS = ("id", "remote_write_date", "code", "name_zh", "name_en", "credit_code", "region", "city",
+                     "industry", "tier", "owner", "phone", "email", "address", "next_follow_up", "created_at",
+                     "updated_at")
+    _CONTACT_COLS = ("id", "remote_write_date", "account_id", "name", "name_latin", "title", "phone", "email",
+                     "wechat", "language", "consent_email", "consent_phone", "consent_sms", "consent_wechat",
+                     "created_at", "updated_at")
+
+    def _write_accounts(self, chunk: tuple[int, list[tuple], list[tuple]]) -> None:
+        done, acct_rows, contact_rows = chunk
         with self.conn:
-            self.conn.executemany(
-                "INSERT INTO accounts(id, remote_id, remote_write_date, code, name_zh, name_en, credit_code, region, "
-                "city, industry, tier, owner, phone, email, address, next_follow_up, created_at, updated_at) "
-                "VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)", acct_rows)
-            self.conn.executemany(
-                "INSERT INTO contacts(id, remote_id, remote_write_date, account_id, name, name_latin, title, phone, "
-                "email, wechat, language, consent_email, consent_phone, consent_sms, consent_wechat, created_at, "
-                "updated_at) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                contact_rows)
+            _staged_insert(self.conn, "accounts", self._ACCOUNT_COLS, acct_rows, {"remote_id": "id"})
+            _staged_insert(self.conn, "contacts", self._CONTACT_COLS, contact_rows, {"remote_id": "id"})
+        self._tick("accounts", done, self.n)
 
     # -- orders ------------------------------------------------------------------------------------
+    _ORDER_SQL = ("INSERT INTO sales_orders(id, remote_id, number, account_id, order_date, state, total_cents, "
+                  "warehouse_id) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+    _LINE_SQL = ("INSERT INTO sales_order_lines(id, remote_id, order_id, product_id, quantity, unit_price_cents) "
+                 "VALUES (?1, ?1, ?2, ?3, ?4, ?5)")
+
     def orders(self) -> None:
-        """Schedule each account's orders on its own cadence, then write them day by day so that order ids and
+        """Schedule each account's orders on its own cadence, then emit them day by day so that order ids and
         numbers rise with the date, as they would in the ERP."""
+        self._scheduled = 0
+
+        def write(chunk: tuple[int, list[tuple], list[tuple]]) -> None:
+            done, orders, lines = chunk
+            with self.conn:
+                self.conn.executemany(self._ORDER_SQL, orders)
+                self.conn.executemany(self._LINE_SQL, lines)
+            self._tick("orders", done, self._scheduled)
+
+        _pipelined(self._order_chunks(), write)
+        self._tick("orders", self._scheduled, self._scheduled)
+
+    def _order_chunks(self) -> Iterator[tuple[int, list[tuple], list[tuple]]]:
         rng = self.rng_orders
         rnd = rng.random
         ndays = HISTORY_DAYS + 1                        # day index 0 = today - 730, index 730 = today
@@ -1308,22 +1421,18 @@ class _Generator:
                 buckets[shift[d]].append(ai)
                 scheduled += 1
                 d += max(3, int(interval * (0.7 + 0.6 * rnd())))
+        self._scheduled = scheduled
 
-        wh_of = []
-        for acct in self.accts:
-            code = _WAREHOUSE_OVERRIDE.get(acct.city_zh) or next(r[3] for r in _REGIONS if r[0] == acct.region)
-            wh_of.append(_WH_ID[code])
-        accts = self.accts
-        last_order: list[tuple[str, int, int, int, int, str] | None] = [None] * len(accts)
-        order_sql = ("INSERT INTO sales_orders(id, remote_id, number, account_id, order_date, state, total_cents, "
-                     "warehouse_id) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-        line_sql = ("INSERT INTO sales_order_lines(id, remote_id, order_id, product_id, quantity, unit_price_cents) "
-                    "VALUES (?1, ?1, ?2, ?3, ?4, ?5)")
+        wh_by_region = {r[0]: _WH_ID[r[3]] for r in _REGIONS}
+        wh_of = [_WH_ID[_WAREHOUSE_OVERRIDE[a.city_zh]] if a.city_zh in _WAREHOUSE_OVERRIDE
+                 else wh_by_region[a.region] for a in self.accts]
+        baskets = [a.basket for a in self.accts]
+        last_order: list[tuple[str, int, int, int, int, str] | None] = [None] * len(baskets)
         orders: list[tuple] = []
         lines: list[tuple] = []
+        append_order, append_line = orders.append, lines.append
         oid = lid = 0
         seq_by_year: dict[int, int] = {}
-        self._tick("orders", 0, scheduled)
         done = 0
         for d in range(ndays):
             bucket = buckets[d]
@@ -1333,10 +1442,11 @@ class _Generator:
             yr = year_of[d]
             pi, qi = (5, 7) if winter[d] else (4, 6)
             ago = HISTORY_DAYS - d
+            day_rel = d - HISTORY_DAYS
             seq = seq_by_year.get(yr, 0)
             for ai in bucket:
                 done += 1
-                items = accts[ai].basket
+                items = baskets[ai]
                 chosen = [it for it in items if it[2] <= d <= it[3] and rnd() < it[pi]]
                 if not chosen:
                     valid = [it for it in items if it[2] <= d <= it[3]]
@@ -1354,7 +1464,7 @@ class _Generator:
                     total += q * price
                     q0 = q0 or q
                     lid += 1
-                    lines.append((lid, oid, it[0], q, price))
+                    append_line((lid, oid, it[0], q, price))
                 if ago <= 2:
                     state = "confirmed" if rnd() < 0.6 else "processing"
                 elif ago <= 9:
@@ -1368,23 +1478,18 @@ class _Generator:
                 wh = wh_of[ai]
                 if rnd() < 0.05:
                     wh = 1 + (wh % 3)
-                orders.append((oid, number, ai + 1, ds, state, total, wh))
+                append_order((oid, number, ai + 1, ds, state, total, wh))
                 if state != "cancelled":
-                    last_order[ai] = (number, d - HISTORY_DAYS, chosen[0][0], q0, total, state)
+                    last_order[ai] = (number, day_rel, chosen[0][0], q0, total, state)
             seq_by_year[yr] = seq
-            if len(lines) >= 150_000 or d == ndays - 1:
-                with self.conn:
-                    self.conn.executemany(order_sql, orders)
-                    self.conn.executemany(line_sql, lines)
+            if len(lines) >= 100_000:
+                yield done, orders, lines
                 orders, lines = [], []
-                self._tick("orders", done, scheduled)
+                append_order, append_line = orders.append, lines.append
         if orders:
-            with self.conn:
-                self.conn.executemany(order_sql, orders)
-                self.conn.executemany(line_sql, lines)
+            yield done, orders, lines
         self.last_order = last_order
         self.counts.update(orders=oid, order_lines=lid)
-        self._tick("orders", scheduled, scheduled)
 
     # -- opportunities, activities, promotions --------------------------------------------------------
     def opportunities(self) -> None:
@@ -1419,7 +1524,7 @@ class _Generator:
                     updated = close
                 created = max(created, acct.created)
                 updated = max(updated, created)
-                c_ts, u_ts = _work_ts(rng, self.day(created)), _work_ts(rng, self.day(updated))
+                c_ts, u_ts = self.work_ts(rnd, created), self.work_ts(rnd, updated)
                 rows.append((oid, u_ts, acct.id, title, stage, amount, prob, self.day(close).isoformat(),
                              self.pid[sku], acct.owner, c_ts, u_ts))
             if k % 20000 == 0:
@@ -1466,7 +1571,7 @@ class _Generator:
                 subject, body = (se, be) if acct.lang == "en" else (sz, bz)
                 occurred = -int(1 + rnd() * 180)
                 occurred = max(occurred, acct.created)
-                ts = _work_ts(rng, self.day(occurred))
+                ts = self.work_ts(rnd, occurred)
                 rows.append((aid, ts, acct.id, contact_id, kind, subject.format(**ctx), body.format(**ctx), ts,
                              acct.owner, ts, ts))
             if k % 20000 == 0:
@@ -1658,6 +1763,8 @@ def generate(conn: apsw.Connection, accounts: int = DEFAULT_ACCOUNTS, seed: int 
         gen.promotions()
         intents = gen.messages()
     finally:
+        for table in ("accounts", "contacts"):
+            conn.execute(f"DROP TABLE IF EXISTS temp._demo_stage_{table}")
         conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     c = gen.counts

@@ -122,6 +122,16 @@ class _Reader:
         raise GGUFError(f"the file is damaged (unknown metadata type {vtype})")
 
 
+# ggml tensor type -> (elements per block, bytes per block); types not listed skip the size check.
+_TYPE_SIZES = {
+    0: (1, 4), 1: (1, 2), 2: (32, 18), 3: (32, 20), 6: (32, 22), 7: (32, 24), 8: (32, 34), 9: (32, 36),
+    10: (256, 84), 11: (256, 110), 12: (256, 144), 13: (256, 176), 14: (256, 210), 15: (256, 292),
+    16: (256, 66), 17: (256, 74), 18: (256, 98), 19: (256, 50), 20: (32, 18), 21: (256, 110), 22: (256, 82),
+    23: (256, 136), 24: (1, 1), 25: (1, 2), 26: (1, 4), 27: (1, 8), 28: (1, 8), 29: (256, 56), 30: (1, 2),
+    34: (256, 54), 35: (256, 66),
+}
+
+
 def read_info(path: Path) -> GGUFInfo:
     """Parse the header; raises GGUFError with a one-line reason for anything that is not a whole GGUF file."""
     path = Path(path)
@@ -146,6 +156,7 @@ def read_info(path: Path) -> GGUFInfo:
             key = r.string()
             info.metadata[key] = r.value(r.unpack("<I"))
         params = 0
+        data_end = 0                # bytes the tensor data needs after the data offset
         for _ in range(n_tensors):
             r.skip_string()
             n_dims = r.unpack("<I")
@@ -154,13 +165,19 @@ def read_info(path: Path) -> GGUFInfo:
             count = 1
             for _ in range(n_dims):
                 count *= r.unpack("<Q")
-            r.unpack("<I")          # tensor type
-            r.unpack("<Q")          # offset within the data section
+            ttype = r.unpack("<I")
+            offset = r.unpack("<Q")
             params += count
+            if ttype in _TYPE_SIZES:
+                per_block, block_bytes = _TYPE_SIZES[ttype]
+                data_end = max(data_end, offset + -(-count // per_block) * block_bytes)
         info.parameters = params
         alignment = int(info.metadata.get("general.alignment", 32) or 32)
         pos = fh.tell()
         info.data_offset = pos + (-pos % alignment)
         if info.data_offset >= size and n_tensors:
             raise GGUFError("the file is truncated (no tensor data)")
+        if info.data_offset + data_end > size:
+            missing = info.data_offset + data_end - size
+            raise GGUFError(f"the file is truncated ({missing:,} bytes of tensor data missing)")
         return info

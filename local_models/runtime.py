@@ -77,6 +77,7 @@ class LocalModel:
         self._llama = None
         self._entry: ModelEntry | None = None
         self._cancel = threading.Event()
+        self._busy = threading.Lock()       # held while a request generates; a swap waits for it
         self.load_seconds = 0.0
 
     @property
@@ -120,18 +121,26 @@ class LocalModel:
             return
         self.swap(entry, verify=verify)
 
-    def swap(self, entry: ModelEntry, verify: bool = True) -> None:
-        """Hot swap: the new model is fully loaded first; on any error the old one stays active."""
+    def swap(self, entry: ModelEntry, verify: bool = True, cancel_running: bool = False) -> None:
+        """Hot swap: the new model is fully loaded first; on any error the old one stays active.
+
+        A request in flight on another thread finishes on the old model (or, with ``cancel_running``, stops at
+        its next token with `Cancelled`) before the old model is closed; later requests use the new one.
+        """
         new = self._open(entry, verify=verify)
-        old = self._llama
-        self._llama, self._entry = new, entry
+        if cancel_running and self._busy.locked():
+            self._cancel.set()
+        with self._busy:
+            old = self._llama
+            self._llama, self._entry = new, entry
         if old is not None:
             old.close()
 
     def free(self) -> None:
-        if self._llama is not None:
-            self._llama.close()
-        self._llama = None
+        with self._busy:
+            if self._llama is not None:
+                self._llama.close()
+            self._llama = None
 
     def cancel(self) -> None:
         """Thread-safe: the running request stops at its next token."""
@@ -150,18 +159,19 @@ class LocalModel:
         """Yield text pieces of the assistant's reply. Raises Cancelled if cancelled mid-way."""
         import llama_cpp
 
-        llama = self._require()
-        self._cancel.clear()
         kwargs: dict = {"max_tokens": max_tokens, "temperature": temperature, "stream": True, "seed": seed}
         if grammar:
             kwargs["grammar"] = llama_cpp.LlamaGrammar.from_string(grammar, verbose=False)
-        for chunk in llama.create_chat_completion(messages=messages, **kwargs):
-            if self._cancel.is_set():
-                raise Cancelled()
-            delta = chunk["choices"][0].get("delta", {})
-            piece = delta.get("content")
-            if piece:
-                yield piece
+        with self._busy:
+            llama = self._require()
+            self._cancel.clear()
+            for chunk in llama.create_chat_completion(messages=messages, **kwargs):
+                if self._cancel.is_set():
+                    raise Cancelled()
+                delta = chunk["choices"][0].get("delta", {})
+                piece = delta.get("content")
+                if piece:
+                    yield piece
 
     def chat(self, messages: list[dict], **kwargs) -> str:
         return "".join(self.stream_chat(messages, **kwargs))
@@ -171,17 +181,18 @@ class LocalModel:
         """Raw completion (no chat template), token by token; used for benchmarks and base models."""
         import llama_cpp
 
-        llama = self._require()
-        self._cancel.clear()
         kwargs: dict = {"max_tokens": max_tokens, "temperature": temperature, "stream": True}
         if grammar:
             kwargs["grammar"] = llama_cpp.LlamaGrammar.from_string(grammar, verbose=False)
-        for chunk in llama.create_completion(prompt, **kwargs):
-            if self._cancel.is_set():
-                raise Cancelled()
-            piece = chunk["choices"][0].get("text")
-            if piece:
-                yield piece
+        with self._busy:
+            llama = self._require()
+            self._cancel.clear()
+            for chunk in llama.create_completion(prompt, **kwargs):
+                if self._cancel.is_set():
+                    raise Cancelled()
+                piece = chunk["choices"][0].get("text")
+                if piece:
+                    yield piece
 
     def choose(self, messages: list[dict], options: list[str]) -> str:
         """Constrained choice: the reply can only be one of ``options`` (GBNF alternation)."""
