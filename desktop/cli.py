@@ -288,16 +288,16 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     with _open(args) as ws:
         account_id = AccountService(ws.store).resolve(args.account).id if args.account else None
-        assistant = open_assistant(ws.store, with_llm=args.draft)
-        result = assistant.suggest(text, account_id=account_id)
-        draft = ""
-        if args.draft:
-            if assistant.model is None:
-                raise InvalidInput("no local language model is active (see `repdesk models list`)")
-            draft = assistant.draft(result, on_piece=None if args.json else
-                                    lambda piece: print(piece, end="", file=sys.stderr, flush=True))
-            if not args.json:
-                print(file=sys.stderr)
+        with open_assistant(ws.store, with_llm=args.draft) as assistant:
+            result = assistant.suggest(text, account_id=account_id)
+            draft = ""
+            if args.draft:
+                if assistant.model is None:
+                    raise InvalidInput("no local language model is active (see `repdesk models list`)")
+                draft = assistant.draft(result, on_piece=None if args.json else
+                                        lambda piece: print(piece, end="", file=sys.stderr, flush=True))
+                if not args.json:
+                    print(file=sys.stderr)
     r = result.recognition
     lang = result.language
     if args.json:
@@ -401,7 +401,8 @@ def cmd_feedback_export(args: argparse.Namespace) -> int:
         pack = default_pack()
         recogniser = IntentRecogniser(encoder)
         recogniser.classes = pack.label_ids   # labels for the prompt; no fit needed to export
-        jsonl, csv_path, n = Assistant(ws.store, recogniser, pack).export_feedback(args.out)
+        with Assistant(ws.store, recogniser, pack) as assistant:
+            jsonl, csv_path, n = assistant.export_feedback(args.out)
     print(f"{n} feedback record(s) exported:\n  {jsonl}\n  {csv_path}")
     return 0
 
@@ -410,9 +411,9 @@ def cmd_feedback_give(args: argparse.Namespace) -> int:
     from .assistant_wiring import open_assistant
 
     with _open(args) as ws:
-        assistant = open_assistant(ws.store, with_llm=False)
-        assistant.record_feedback(args.suggestion_id, args.verdict, args.reason, args.reason_text, args.intent,
-                                  args.text)
+        with open_assistant(ws.store, with_llm=False) as assistant:
+            assistant.record_feedback(args.suggestion_id, args.verdict, args.reason, args.reason_text,
+                                      args.intent, args.text)
     print(f"feedback recorded ({args.verdict})" + (f"; the recogniser learnt {args.intent!r}" if args.intent else ""))
     return 0
 
@@ -438,7 +439,10 @@ def cmd_eval_intents(args: argparse.Namespace) -> int:
         if show:
             print(f"\r  {done}/{total}", end="", file=sys.stderr, flush=True)
 
-    result = evaluate(recogniser, test, fit.seconds, embed_s, progress)
+    try:
+        result = evaluate(recogniser, test, fit.seconds, embed_s, progress)
+    finally:
+        encoder.close()
     if show:
         print(file=sys.stderr)
     unknown = sorted({lab for _, lab in test} - set(recogniser.classes))

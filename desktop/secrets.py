@@ -17,6 +17,7 @@ from pathlib import Path
 import keyring
 import keyring.backend
 import keyring.errors
+from jaraco.classes import properties
 
 from . import paths
 
@@ -24,9 +25,16 @@ SERVICE = "RepDesk"
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A process-local keyring for tests (never selected automatically)."""
+    """A process-local keyring for tests and benchmarks, set explicitly with ``keyring.set_keyring``.
 
-    priority = 0  # type: ignore[assignment]
+    keyring picks its default among *every* imported backend subclass; a plain ``priority`` would let this one be
+    chosen on a machine without a real keyring, and keys kept in memory would be lost at exit. Raising from
+    ``priority`` makes it non-viable, so it is never chosen automatically.
+    """
+
+    @properties.classproperty
+    def priority(cls) -> float:  # noqa: N805 - a class property
+        raise RuntimeError("MemoryKeyring is never chosen automatically")
 
     def __init__(self) -> None:
         super().__init__()

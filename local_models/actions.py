@@ -94,6 +94,7 @@ class CustomerContext:
     consent: Mapping[str, bool | None] = field(default_factory=dict)   # channel -> opted in / out / never asked
     order_numbers: tuple[str, ...] = ()
     orders: tuple[OrderFact, ...] = ()              # the orders the message refers to
+    account_from_order: str = ""                    # the order number that identified the account, if it did
     hours_waiting: float = 0.0                      # since the message arrived
     data_as_of: str = ""                            # last ERP stock read
     now: str = ""
@@ -142,6 +143,7 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     "tier": ("客户等级 {tier}", "Account tier {tier}"),
     "intent": ("意图：{intent}（置信度 {confidence}%）", "Intent: {intent} ({confidence}% confident)"),
     "needs_review": ("意图不确定，请人工判断", "Intent unclear: needs the rep's review"),
+    "account_from_order": ("客户由订单 {number} 识别：{account}", "Customer identified from order {number}: {account}"),
     "unknown_account": ("未关联客户，无法查看购买记录", "No account linked: purchase history not available"),
 }
 
@@ -378,6 +380,12 @@ def rank_actions(intent: str | None, ctx: CustomerContext, top_k: int = 3, confi
         for a in ("share_order_status", "expedite_delivery", "amend_order"):
             add(a, line)
         add("schedule_call", None, 0.1)
+
+    if ctx.account_from_order and ctx.account_id is not None:
+        line = EvidenceLine("account_from_order", {"number": ctx.account_from_order, "account": ctx.account_name},
+                            "ERP", ctx.account_from_order, now)
+        for a in scores:
+            add(a, line)
 
     # purchase cadence and order value
     if ctx.account_id is None:

@@ -81,6 +81,24 @@ def test_suggestion_is_grounded_in_the_account_and_logged(assistant: Assistant, 
     assert first[8].startswith("sales-default@") and first[9] > 0 and "订单" in first[10]
 
 
+def test_an_order_number_identifies_the_customer(assistant: Assistant, ws: Workspace) -> None:
+    conn = ws.store.conn
+    acc_id, number, name = conn.execute(
+        "SELECT o.account_id, o.number, a.name_zh FROM sales_orders o JOIN accounts a ON a.id = o.account_id "
+        "ORDER BY o.id DESC LIMIT 1").fetchone()
+    short = int(number.rsplit("-", 1)[1])
+    result = assistant.suggest(f"Where is my order #{short}?")            # no account given
+    assert result.account_id == acc_id
+    lines = [ev for ev in result.actions[0].action.evidence]
+    assert any(ev.kind == "account_from_order" and name in ev.render("en") for ev in lines)
+    assert any(ev.kind == "order" and ev.record == number for ev in lines)
+    # an account that did not place that order does not get it
+    other = conn.execute("SELECT id FROM accounts WHERE id != ? ORDER BY id LIMIT 1", (acc_id,)).fetchone()[0]
+    elsewhere = assistant.suggest(f"Where is my order {number}?", account_id=other)
+    assert elsewhere.account_id == other
+    assert not any(ev.record == number for p in elsewhere.actions for ev in p.action.evidence)
+
+
 def test_bad_messages_are_refused_or_handled(assistant: Assistant) -> None:
     with pytest.raises(InvalidInput):
         assistant.suggest("   ")

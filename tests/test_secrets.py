@@ -60,3 +60,17 @@ def test_missing_key_is_a_clear_error(tmp_path: Path, keys: KeyStore) -> None:
     keys.delete(ws.info.id)
     with pytest.raises(KeyMissing, match="neither the keyring nor the key file"):
         Workspace.open(tmp_path / "ws", keys)
+
+
+def test_the_test_keyring_is_never_chosen_automatically(tmp_path) -> None:
+    """Regression: keyring picks among every imported backend class; ours must not win on a keyring-less box
+    (keys kept in memory would be lost at exit, and the database with them)."""
+    import subprocess
+    import sys
+
+    code = ("import keyring, desktop.secrets as s; kr = keyring.get_keyring(); "
+            "print(type(kr).__name__); assert not isinstance(kr, s.MemoryKeyring)")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() != "MemoryKeyring"

@@ -65,6 +65,21 @@ class Assistant:
         self.conn = read_conn or store.conn
         self._catalogue = None
 
+    def close(self) -> None:
+        """Release the encoder and the chat model now (llama.cpp objects left to interpreter shutdown print
+        tracebacks from their destructors)."""
+        close = getattr(self.recogniser.encoder, "close", None)
+        if close is not None:
+            close()
+        if self.model is not None:
+            self.model.free()
+
+    def __enter__(self) -> Assistant:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- start-up ------------------------------------------------------------------------------------
     def fit(self) -> None:
         """Fit on the pack's examples plus every correction the rep has taught on this workspace."""

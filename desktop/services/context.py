@@ -52,21 +52,22 @@ def catalogue(conn: apsw.Connection) -> list[ProductFact]:
 
 
 _ORDER_SQL = ("SELECT o.number, o.state, o.order_date, o.total_cents, "
-              "trim(coalesce(w.name_zh, '') || ' ' || coalesce(w.name_en, '')) "
+              "trim(coalesce(w.name_zh, '') || ' ' || coalesce(w.name_en, '')), o.account_id "
               "FROM sales_orders o LEFT JOIN warehouses w ON w.id = o.warehouse_id "
-              "WHERE o.account_id = ? AND o.deleted = 0 AND ")
+              "WHERE o.deleted = 0 AND (?1 IS NULL OR o.account_id = ?1) AND ")
 
 
-def _mentioned_orders(conn: apsw.Connection, text: str, account_id: int) -> list[OrderFact]:
-    """The account's orders the message names: full numbers (SO2026-00123) or a trailing "#4411"."""
-    found: dict[str, OrderFact] = {}
+def mentioned_orders(conn: apsw.Connection, text: str, account_id: int | None) -> list[tuple[int, OrderFact]]:
+    """(account id, order) for each order the message names: a full number (SO2026-004411) or a trailing
+    "#4411"; within the account when one is known, else across the book (the newest match per short number)."""
+    found: dict[str, tuple[int, OrderFact]] = {}
     for number in sorted({m.upper() for m in _ORDER_RE.findall(text)}):
-        for r in conn.execute(_ORDER_SQL + "o.number = ?", (account_id, number)):
-            found.setdefault(r[0], OrderFact(*r))
+        for r in conn.execute(_ORDER_SQL + "o.number = ?2", (account_id, number)):
+            found.setdefault(r[0], (r[5], OrderFact(*r[:5])))
     for short in _SHORT_ORDER_RE.findall(text):
-        for r in conn.execute(_ORDER_SQL + "o.number LIKE ? ORDER BY o.order_date DESC LIMIT 1",
-                              (account_id, f"%{short}")):
-            found.setdefault(r[0], OrderFact(*r))
+        for r in conn.execute(_ORDER_SQL + "o.number LIKE ?2 ORDER BY o.order_date DESC LIMIT 1",
+                              (account_id, f"%-{int(short):06d}" if len(short) < 6 else f"%{short}")):
+            found.setdefault(r[0], (r[5], OrderFact(*r[:5])))
     return list(found.values())
 
 
@@ -85,6 +86,11 @@ def build_context(conn: apsw.Connection, text: str, account_id: int | None, cont
         except ValueError:
             pass
     data_as_of = conn.execute("SELECT max(as_of) FROM stock_levels").fetchone()[0] or ""
+    named = mentioned_orders(conn, text, account_id)
+    from_order = ""
+    if account_id is None and len({acc for acc, _ in named}) == 1:
+        account_id, first = named[0]     # "Where is my order #4411?" names its customer
+        from_order = first.number
     row = None
     if account_id is not None:
         row = conn.execute("SELECT id, name_zh, region, tier, industry FROM accounts WHERE id = ? AND deleted = 0",
@@ -126,7 +132,7 @@ def build_context(conn: apsw.Connection, text: str, account_id: int | None, cont
     if consent_row is not None:
         consent = {ch: (None if v is None else bool(v))
                    for ch, v in zip(("email", "phone", "sms", "wechat"), consent_row, strict=True)}
-    orders = _mentioned_orders(conn, text, acc_id)
+    orders = [o for acc, o in named if acc == acc_id]
     return CustomerContext(
         account_id=acc_id,
         account_name=name,
@@ -145,6 +151,7 @@ def build_context(conn: apsw.Connection, text: str, account_id: int | None, cont
         consent=consent,
         order_numbers=tuple(o.number for o in orders),
         orders=tuple(orders),
+        account_from_order=from_order,
         hours_waiting=hours_waiting,
         data_as_of=data_as_of,
         now=_iso(now),
