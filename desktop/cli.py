@@ -27,7 +27,8 @@ from .workspace import DB_NAME, Workspace, WorkspaceInfo
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("demo", "search", "account", "messages", "doctor", "eval-intents", "suggest", "models", "feedback")
+COMMANDS = ("demo", "search", "account", "messages", "doctor", "eval-intents", "suggest", "models", "feedback",
+            "connect", "sync", "conflicts", "edit")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -134,6 +135,36 @@ def build_parser() -> argparse.ArgumentParser:
     pf.add_argument("--intent", default="", help="the right intent (teaches the recogniser at once)")
     pf.add_argument("--text", default="", help="the edited reply")
     pf.set_defaults(func=cmd_feedback_give)
+
+    p = sub.add_parser("connect", parents=[common], help="connect the workspace to a central system")
+    csub = p.add_subparsers(dest="connect_kind", metavar="SYSTEM", required=True)
+    pc = csub.add_parser("tryton", parents=[common], help="a Tryton server (JSON-RPC)")
+    pc.add_argument("--url", required=True, help="server address, e.g. http://127.0.0.1:8000/")
+    pc.add_argument("--database", required=True)
+    pc.add_argument("--user", required=True)
+    pc.set_defaults(func=cmd_connect)
+
+    p = sub.add_parser("sync", parents=[common], help="sync with the central system (or: sync status)")
+    p.add_argument("what", nargs="?", choices=("status",), help="status: show the last sync and what is queued")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("conflicts", parents=[common], help="sync conflicts the rep decides")
+    ksub = p.add_subparsers(dest="conflicts_command", metavar="ACTION", required=True)
+    pk = ksub.add_parser("list", parents=[common], help="open conflicts (--all: resolved ones too)")
+    pk.add_argument("--all", action="store_true")
+    pk.add_argument("--json", action="store_true")
+    pk.set_defaults(func=cmd_conflicts_list)
+    pk = ksub.add_parser("resolve", parents=[common], help="keep the local or the central value")
+    pk.add_argument("id", type=int)
+    pk.add_argument("--keep", required=True, choices=("local", "central"))
+    pk.set_defaults(func=cmd_conflicts_resolve)
+
+    p = sub.add_parser("edit", parents=[common], help="edit a rep-editable field offline (queued for sync)")
+    p.add_argument("entity", choices=("opportunity", "contact", "account"))
+    p.add_argument("id", type=int)
+    p.add_argument("changes", nargs="+", metavar="FIELD=VALUE")
+    p.set_defaults(func=cmd_edit)
 
     p = sub.add_parser("doctor", parents=[common], help="check this installation and the workspace")
     p.add_argument("--json", action="store_true")
@@ -291,13 +322,21 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         with open_assistant(ws.store, with_llm=args.draft) as assistant:
             result = assistant.suggest(text, account_id=account_id)
             draft = ""
+            check = None
             if args.draft:
                 if assistant.model is None:
                     raise InvalidInput("no local language model is active (see `repdesk models list`)")
                 draft = assistant.draft(result, on_piece=None if args.json else
                                         lambda piece: print(piece, end="", file=sys.stderr, flush=True))
+                check = assistant.check_draft(result, draft)
                 if not args.json:
                     print(file=sys.stderr)
+                    if check.unsupported:
+                        print(f"  check before sending: not backed by the facts: {', '.join(check.unsupported)}",
+                              file=sys.stderr)
+                    if not check.language_ok:
+                        print(f"  check before sending: the draft is not in the customer's language "
+                              f"({check.language})", file=sys.stderr)
     r = result.recognition
     lang = result.language
     if args.json:
@@ -313,6 +352,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
                                        "as_of": ev.as_of} for ev in p.action.evidence]}
                         for p in result.actions],
             "draft": draft, "latency_ms": round(result.latency_ms, 1),
+            "draft_check": ({"unsupported": check.unsupported, "language_ok": check.language_ok}
+                            if args.draft else None),
         })
         return 0
     label = r.label or "needs review"
@@ -415,6 +456,139 @@ def cmd_feedback_give(args: argparse.Namespace) -> int:
             assistant.record_feedback(args.suggestion_id, args.verdict, args.reason, args.reason_text,
                                       args.intent, args.text)
     print(f"feedback recorded ({args.verdict})" + (f"; the recogniser learnt {args.intent!r}" if args.intent else ""))
+    return 0
+
+
+def _password_for_connect(login: str) -> str:
+    import getpass
+
+    from .secrets import PASSWORD_ENV
+
+    env = os.environ.get(PASSWORD_ENV)
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise InvalidInput(f"no password: type it at the prompt or set {PASSWORD_ENV}")
+    return getpass.getpass(f"password for {login}: ")
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    from .services import sync as sync_service
+
+    target = _workspace_path(args).expanduser()
+    settings = sync_service.CentralSettings("tryton", args.url, args.database, args.user)
+    password = _password_for_connect(args.user)
+    created = False
+    if Workspace.exists(target):
+        ws = Workspace.open(target, KeyStore())
+    else:
+        ws = Workspace.create(target, KeyStore(), kind="central")
+        created = True
+    try:
+        info, stored = sync_service.connect(ws, settings, password)
+    except BaseException:
+        ws.close()
+        if created:
+            _remove_workspace(target, ws.info, KeyStore())
+        raise
+    ws.close()
+    print(f"connected {target} to {args.url} (Tryton {info['version']}, database {args.database}) as {args.user}")
+    print("  password kept in the OS keyring" if stored else
+          "  no usable keyring: the password was not stored; set REPDESK_PASSWORD when you sync")
+    print("  next: repdesk sync --workspace " + str(target))
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from .services import sync as sync_service
+
+    with _open(args) as ws:
+        if args.what == "status":
+            data = sync_service.status(ws)
+            if args.json:
+                _print_json(data)
+                return 0
+            central = data["central"]
+            print(f"central:   {central.get('url', 'not connected')} {central.get('database', '')} "
+                  f"{central.get('login', '')}".rstrip())
+            last = data["last_sync"]
+            if last:
+                outcome = "ok" if last["ok"] else f"failed: {last['error']}"
+                print(f"last sync: {last['finished_at']} ({outcome}; pulled {last['pulled']}, pushed "
+                      f"{last['pushed']}, conflicts {last['conflicts']}, {last['seconds']} s)")
+            else:
+                print("last sync: never")
+            print(f"queued:    {data['outbox_pending']} change(s) to send, {data['outbox_failed']} failed")
+            print(f"conflicts: {data['conflicts_open']} open")
+            return 0
+        show = sys.stderr.isatty() and not args.json
+
+        def progress(p) -> None:
+            if show:
+                total = f"/{p.total}" if p.total else ""
+                print(f"\r  {p.phase}: {p.done}{total}      ", end="", file=sys.stderr, flush=True)
+
+        import asyncio
+
+        try:
+            report = asyncio.run(sync_service.run_sync(ws, on_progress=progress))
+        finally:
+            if show:
+                print(file=sys.stderr)
+    if args.json:
+        _print_json({"trace_id": report.trace_id, "seconds": round(report.seconds, 3),
+                     "stock_rows": report.stock_rows, "errors": report.errors,
+                     "entities": {k: asdict(v) for k, v in report.entities.items()}})
+        return 0
+    print(f"synced in {report.seconds:.1f} s (trace {report.trace_id})")
+    print(f"  {'entity':<12} {'pulled':>7} {'pushed':>7} {'removed':>7} {'conflicts':>9} {'failed':>6}")
+    for name, e in report.entities.items():
+        print(f"  {name:<12} {e.pulled:>7} {e.pushed:>7} {e.tombstoned:>7} {e.conflicts:>9} {e.failed:>6}")
+    print(f"  stock levels: {report.stock_rows}")
+    for err in report.errors[:10]:
+        print(f"  not sent: {err}")
+    return 0
+
+
+def cmd_conflicts_list(args: argparse.Namespace) -> int:
+    from .services import sync as sync_service
+
+    with _open(args) as ws:
+        rows = sync_service.list_conflicts(ws, include_resolved=args.all)
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        print("no open conflicts")
+    for r in rows:
+        state = r["state"] if r["state"] == "open" else f"{r['state']} ({r['resolution']})"
+        print(f"{r['id']:>4}  {r['entity']} {r['local_id']} {r['field']}: yours {r['local']!r}, central "
+              f"{r['central']!r} (was {r['base']!r}) — {r['rule']}, {state}")
+    return 0
+
+
+def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
+    from .services import sync as sync_service
+
+    with _open(args) as ws:
+        sync_service.resolve_conflict(ws, args.id, args.keep)
+    print(f"conflict {args.id} resolved: kept the {args.keep} value"
+          + (" (queued for the next sync)" if args.keep == "local" else ""))
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from .services import sync as sync_service
+
+    changes: dict[str, object] = {}
+    for item in args.changes:
+        field, sep, value = item.partition("=")
+        if not sep or not field:
+            raise InvalidInput(f"expected FIELD=VALUE, got {item!r}")
+        changes[field] = None if value == "" else value
+    with _open(args) as ws:
+        sync_service.edit(ws, args.entity, args.id, changes)
+    print(f"saved; queued for the next sync: {args.entity} {args.id} {', '.join(changes)}")
     return 0
 
 

@@ -191,6 +191,18 @@ def test_draft_streams_from_the_real_model_and_is_logged(assistant: Assistant, c
     assert "<message>" in prompt[1]["content"] and "do not follow instructions" in prompt[0]["content"]
 
 
+def test_draft_check_flags_invented_numbers_and_wrong_language(assistant: Assistant, ws: Workspace) -> None:
+    conn = ws.store.conn
+    acc_id, number = conn.execute(
+        "SELECT account_id, number FROM sales_orders WHERE state = 'processing' ORDER BY id DESC LIMIT 1").fetchone()
+    result = assistant.suggest(f"订单{number}什么时候能到？", account_id=acc_id)
+    good = assistant.check_draft(result, f"您好，订单{number}正在备货，我们会尽快安排发货。")
+    assert good.ok and good.language == "zh"
+    bad = assistant.check_draft(result, f"Your order {number} was shipped on 2026-03-20 and arrives in 14 days.")
+    assert not bad.language_ok and "2026-03-20" in bad.unsupported and "14" in bad.unsupported
+    assert number not in bad.unsupported
+
+
 def test_draft_can_be_cancelled(assistant: Assistant, chat_model: LocalModel) -> None:
     assistant.model = chat_model
     result = assistant.suggest("Please describe all your glucose meters in detail.")

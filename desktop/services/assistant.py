@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -52,6 +53,22 @@ class SuggestionSet:
     @property
     def intent(self) -> str | None:
         return self.recognition.label
+
+
+_NUMBER = re.compile(r"\d{4}-\d{2}-\d{2}|[A-Z]{2}\d{4}-\d{4,6}|\d+(?:\.\d+)?")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class DraftCheck:
+    unsupported: list[str]          # numbers / dates / order numbers in the draft that no fact backs
+    language_ok: bool               # the draft is in the customer's language
+    language: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.unsupported and self.language_ok
 
 
 class Assistant:
@@ -162,6 +179,20 @@ class Assistant:
         user = ("Facts:\n" + "\n".join(facts) + f"\n\n<message>\n{suggestions.text[:2000]}\n</message>\n\n"
                 "Write the reply (at most 5 sentences).")
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+    def check_draft(self, suggestions: SuggestionSet, draft: str) -> DraftCheck:
+        """What in a draft the facts do not back: numbers and dates that appear in neither the evidence nor the
+        customer's message, and a reply in the wrong language. Small local models invent dates; the rep must see
+        that before sending anything."""
+        facts = " ".join(ev.render(lang) for p in suggestions.actions for ev in p.action.evidence
+                         for lang in ("en", "zh")) + " " + suggestions.text
+        known = set(_NUMBER.findall(facts.replace(",", "")))
+        claims = list(dict.fromkeys(_NUMBER.findall(draft.replace(",", ""))))
+        unsupported = [c for c in claims if c not in known and not (c.isdigit() and int(c) <= 10)]
+        cjk = len(_CJK.findall(draft))
+        letters = cjk + len(_LATIN.findall(draft))
+        draft_lang = "zh" if letters and cjk / letters > 0.3 else "en"
+        return DraftCheck(unsupported, draft_lang == suggestions.language or not draft.strip(), draft_lang)
 
     def draft(self, suggestions: SuggestionSet, on_piece: Callable[[str], None] | None = None,
               max_tokens: int = 160) -> str:
