@@ -74,3 +74,17 @@ $(INSTALL_STAMP): pyproject.toml $(LLAMA_STAMP) $(SYSDEPS_STAMP) | $(BIN)/python
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+
+# ---- The central server (issue 4): a real Tryton 8.2 on loopback, seeded with the demo book of business -------
+# State in .cache/central/ (own venv, SQLite db, seeded snapshot, credentials.json with mode 0600).
+.PHONY: central central-stop central-install
+CENTRAL_PORT ?= 8000
+
+central: $(INSTALL_STAMP)
+	$(PYTHON) central/manage.py up --port $(CENTRAL_PORT)
+
+central-stop:
+	$(PYTHON) central/manage.py stop
+
+central-install:
+	$(PYTHON) central/manage.py install

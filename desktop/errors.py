@@ -61,3 +61,23 @@ class InvalidInput(RepDeskError):
 
 class DiskFull(RepDeskError):
     code = "disk_full"
+
+
+class CentralUnavailable(RepDeskError):
+    """The central system cannot be reached; local changes stay queued."""
+
+    code = "central_unavailable"
+
+
+class CentralRefused(RepDeskError):
+    """The central system answered but refused (wrong password, no access, bad configuration)."""
+
+    code = "central_refused"
+
+
+class NotConnected(RepDeskError):
+    code = "not_connected"
+
+
+class SyncBusy(RepDeskError):
+    code = "sync_busy"

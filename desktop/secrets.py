@@ -145,3 +145,52 @@ class KeyStore:
             except keyring.errors.KeyringError:
                 pass
         self._key_file(workspace_id).unlink(missing_ok=True)
+
+
+PASSWORD_ENV = "REPDESK_PASSWORD"
+
+
+class PasswordStore:
+    """Central-system passwords: in the OS keyring only. Without a usable keyring they are never written anywhere:
+    the rep types them per session, or `REPDESK_PASSWORD` supplies one (scripts, CI)."""
+
+    def __init__(self, status: KeyringStatus | None = None) -> None:
+        self._status = status
+
+    @property
+    def status(self) -> KeyringStatus:
+        if self._status is None:
+            self._status = keyring_status()
+        return self._status
+
+    @staticmethod
+    def _username(workspace_id: str, login: str) -> str:
+        return f"central:{workspace_id}:{login}"
+
+    def get(self, workspace_id: str, login: str) -> str | None:
+        env = os.environ.get(PASSWORD_ENV)
+        if env:
+            return env
+        if not self.status.usable:
+            return None
+        try:
+            return keyring.get_password(SERVICE, self._username(workspace_id, login))
+        except keyring.errors.KeyringError:
+            return None
+
+    def set(self, workspace_id: str, login: str, password: str) -> bool:
+        """True when stored in the keyring; False when there is no keyring to keep it in."""
+        if not self.status.usable:
+            return False
+        try:
+            keyring.set_password(SERVICE, self._username(workspace_id, login), password)
+        except keyring.errors.KeyringError:
+            return False
+        return True
+
+    def delete(self, workspace_id: str, login: str) -> None:
+        if self.status.usable:
+            try:
+                keyring.delete_password(SERVICE, self._username(workspace_id, login))
+            except keyring.errors.KeyringError:
+                pass

@@ -14,6 +14,8 @@ import pytest  # noqa: E402
 
 from desktop.secrets import KeyStore, MemoryKeyring  # noqa: E402
 
+pytest_plugins = ["tests.tryton_server"]
+
 SESSION_KEYRING = MemoryKeyring()
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
