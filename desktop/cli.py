@@ -710,6 +710,18 @@ def doctor_report(workspace: Path, keys: KeyStore | None = None) -> dict:
                 db["kind"] = ws.info.kind
                 db["accounts"] = AccountService(ws.store).count()
                 db["integrity"] = ws.store.conn.execute("PRAGMA quick_check").fetchall()[0][0]
+                from .services import sync as sync_service
+
+                st = sync_service.status(ws)
+                last = st["last_sync"] or {}
+                report["central"] = {
+                    "connected": f"{st['central']['url']} {st['central']['database']} as {st['central']['login']}"
+                    if st["connected"] else "no (offline workspace)",
+                    "last_sync": (f"{last.get('finished_at')} {'ok' if last.get('ok') else last.get('error')}"
+                                  if last else "never"),
+                    "queued_changes": st["outbox_pending"], "failed_changes": st["outbox_failed"],
+                    "open_conflicts": st["conflicts_open"],
+                }
         except RepDeskError as exc:
             db["status"] = f"error: {exc}"
             report["problems"].append(str(exc))
@@ -750,7 +762,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report)
         return 1 if report["problems"] else 0
-    for section in ("versions", "paths", "keyring", "database", "model"):
+    for section in ("versions", "paths", "keyring", "database", "central", "model"):
+        if section not in report:
+            continue
         print(f"{section}:")
         for key, value in report[section].items():
             if value == "" or value is None:

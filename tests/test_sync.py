@@ -30,7 +30,8 @@ REP = "rep.wang"
 
 @pytest.fixture
 def rep_ws(fresh_tryton, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A workspace connected to the fresh central database as rep.wang, synced once."""
+    """A workspace connected to a fresh copy of the central database as rep.wang, synced once."""
+    fresh_tryton.restore()               # each test starts from the seeded snapshot (~1 s)
     monkeypatch.setenv("REPDESK_PASSWORD", fresh_tryton.users[REP])
     ws = Workspace.create(tmp_path / "rep", KeyStore(), kind="central")
     settings = sync_service.CentralSettings("tryton", fresh_tryton.url, fresh_tryton.database, REP)
@@ -90,7 +91,11 @@ def test_back_office_edits_deletions_and_reassignments_arrive(rep_ws: Workspace,
                                                       "category": "glucose_meter", "title": "买二送一",
                                                       "discount_pct": 33.0, "starts_on": _dt.date(2026, 12, 1),
                                                       "ends_on": _dt.date(2027, 1, 31)}]])
+    call("model.repdesk.promotion.create", [[{"competitor": "X", "region": "Shanghai", "category": "lancet",
+                                              "title": "no dates", "discount_pct": 5.0}]])
     report = sync(rep_ws)
+    # a central record the local schema cannot hold is reported, and the rest of the sync goes on
+    assert any("promotion" in e and "not stored locally" in e for e in report.errors), report.errors
     assert report.of("account").pulled >= 2
     assert conn.execute("SELECT name_zh, tier FROM accounts WHERE remote_id = ?", (a,)).fetchone() == \
         ("仁和大药房（新名）", "A")
@@ -282,3 +287,68 @@ def test_killed_mid_push_loses_nothing_and_duplicates_nothing(fresh_tryton, tmp_
         assert len(rows) == 300 and len({r["client_id"] for r in rows}) == 300
     finally:
         ws.close()
+
+
+def test_scheduler_syncs_on_start_on_demand_and_when_the_server_is_back(rep_ws: Workspace, fresh_tryton) -> None:
+    events: list = []
+    real = dict(rep_ws.info.settings["central"])
+
+    async def scenario() -> None:
+        rep_ws.info.settings["central"] = {**real, "url": "http://127.0.0.1:9/"}     # nothing listens there
+        scheduler = sync_service.SyncScheduler(rep_ws, events.append, probe_delays=(0.5, 1.0), retries=1,
+                                               backoff_base=0.01)
+        scheduler.start()
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            if any(e.kind == "offline" for e in events):
+                break
+        assert scheduler.offline
+        rep_ws.info.settings["central"] = real                                       # the link is back
+        for _ in range(400):
+            await asyncio.sleep(0.05)
+            if any(e.kind == "finished" for e in events):
+                break
+        assert not scheduler.offline
+        before = sum(e.kind == "finished" for e in events)
+        AccountService(rep_ws.store).add_activity(
+            rep_ws.store.conn.execute("SELECT id FROM accounts WHERE deleted = 0 LIMIT 1").fetchone()[0], "F5 test")
+        scheduler.request()                                                          # "Sync now"
+        for _ in range(400):
+            await asyncio.sleep(0.05)
+            if sum(e.kind == "finished" for e in events) > before:
+                break
+        await scheduler.stop()
+
+    asyncio.run(scenario())
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "started" and "offline" in kinds and kinds.count("finished") >= 2
+    offline = next(e for e in events if e.kind == "offline")
+    assert offline.next_in_s == 0.5 and "cannot be reached" in offline.message
+    last = [e for e in events if e.kind == "finished"][-1]
+    assert last.report.pushed == 1 and last.next_in_s == sync_service.interval_minutes(rep_ws) * 60
+    assert any(e.kind == "progress" and e.progress.phase.startswith("pull:") for e in events)
+
+
+def test_suggestion_feedback_reaches_the_centre(rep_ws: Workspace, fresh_tryton) -> None:
+    from desktop.services.assistant import Assistant
+    from local_models.intents import IntentRecogniser, LlamaEncoder, default_encoder_path, default_pack
+
+    if not default_encoder_path().exists():
+        pytest.skip("run `make models` first")
+    encoder = LlamaEncoder(default_encoder_path(), n_threads=2)
+    with Assistant(rep_ws.store, IntentRecogniser(encoder), default_pack(), rep=REP) as assistant:
+        assistant.fit()
+        result = assistant.suggest("请报一下100盒血糖试纸的价格")
+        assistant.record_feedback(result.actions[0].suggestion_id, "reject", "wrong_action",
+                                  reason_text="先确认库存")
+        assistant.record_feedback(result.actions[1].suggestion_id, "edit", edited_text="您好，报价单稍后发您。")
+    report = sync(rep_ws)
+    assert report.of("feedback").pushed == 2
+    call = central(fresh_tryton, REP)
+    rows = call("model.repdesk.feedback.search_read", [[], 0, None, [["id", "ASC"]],
+                                                       ["verdict", "reason", "intent", "action", "message_text",
+                                                        "edited_text", "rep.login"]])
+    assert [(r["verdict"], r["reason"]) for r in rows] == [("reject", "wrong_action"), ("edit", "")]
+    assert rows[0]["intent"] == result.intent and rows[0]["message_text"] == "请报一下100盒血糖试纸的价格"
+    assert rows[1]["edited_text"] == "您好，报价单稍后发您。" and rows[0]["rep."]["login"] == REP
+    assert rep_ws.store.conn.execute("SELECT count(*) FROM feedback WHERE remote_id IS NULL").fetchone()[0] == 0

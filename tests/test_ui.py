@@ -166,3 +166,21 @@ def test_key_file_fallback_is_announced_once(qtbot, tmp_path: Path, monkeypatch)
         controller.shutdown()
     assert len(shown) == 1
     assert "no usable system keyring" in shown[0] and ".key" in shown[0]
+
+
+def test_sync_status_in_the_status_bar(qtbot, window: MainWindow) -> None:
+    from desktop.services.sync import SchedulerEvent
+    from sync.engine import EntityReport, Progress, SyncReport
+
+    assert "not connected" in window.sync_label.text() and not window.sync_now.isEnabled()
+    window.on_sync_event(SchedulerEvent("started"))
+    assert window.sync_label.text() == "Syncing…" and window.sync_now.isEnabled()
+    window.on_sync_event(SchedulerEvent("progress", progress=Progress("pull:account", 500, 1320)))
+    assert "pull:account 500/1320" in window.sync_label.text()
+    report = SyncReport(entities={"account": EntityReport(pulled=3, conflicts=1), "activity": EntityReport(pushed=2)})
+    window.on_sync_event(SchedulerEvent("finished", report=report))
+    text = window.sync_label.text()
+    assert "3 in, 2 out" in text and "1 conflicts" in text
+    window.on_sync_event(SchedulerEvent("offline", message="http://x cannot be reached"))
+    assert window.sync_label.text().startswith("Offline") and "cannot be reached" in window.sync_label.toolTip()
+    assert window.sync_now.shortcut().toString() == "F5"

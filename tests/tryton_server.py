@@ -247,6 +247,7 @@ def launch(root: Path, accounts: int | None = None, max_orders: int | None = Non
     For benchmarks: ``launch(tmp, accounts=10000, max_orders=9000)`` (the first seeding takes minutes).
     """
     ensure_seeded(accounts, max_orders)
+    root.mkdir(parents=True, exist_ok=True)
     server = TrytonServer(_load_manage(), root, _free_port(), accounts, max_orders)
     server.start()
     return server

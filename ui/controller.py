@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as _dt
 import logging
 from pathlib import Path
@@ -13,6 +14,7 @@ from desktop import demo, paths
 from desktop.errors import RepDeskError
 from desktop.secrets import KeyStore
 from desktop.services.accounts import AccountService
+from desktop.services.sync import SyncScheduler, run_sync
 from desktop.workspace import Workspace
 
 from . import ops
@@ -31,6 +33,7 @@ class AppController(QObject):
         self.exit_code = 0
         self._reader = None
         self._progress: QProgressDialog | None = None
+        self.scheduler: SyncScheduler | None = None
 
     def start(self) -> None:
         if Workspace.exists(self.path):
@@ -74,6 +77,37 @@ class AppController(QObject):
         self.window.show()
         QApplication.instance().aboutToQuit.connect(self.shutdown)
         self._warn_key_file_once()
+        self._start_sync()
+
+    def _start_sync(self) -> None:
+        """A connected workspace syncs on start, every N minutes, on F5 and when the server is back."""
+        ws = self.workspace
+        if ws is None or self.window is None or not ws.info.settings.get("central"):
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:          # no qasync loop (tests drive the window directly)
+            return
+
+        def run_local(fn, *args):
+            # store writes go to the `db` worker, the one thread that writes (awaited from the sync thread's loop)
+            return asyncio.wrap_future(ops.tasks().submit("db", fn, *args))
+
+        async def threaded(ws, on_progress, run_local, **kwargs):
+            """The network side runs on the `sync` worker in its own asyncio loop (httpx under qasync crashed
+            the interpreter at exit in our smoke test); progress comes back to the UI thread."""
+            ui_loop = asyncio.get_running_loop()
+
+            def progress(p) -> None:
+                ui_loop.call_soon_threadsafe(on_progress, p)
+
+            future = ops.tasks().submit("sync", lambda: asyncio.run(
+                run_sync(ws, on_progress=progress, run_local=run_local, **kwargs)))
+            return await asyncio.wrap_future(future)
+
+        self.scheduler = SyncScheduler(ws, self.window.on_sync_event, run_local=run_local, runner=threaded)
+        self.window.sync_now.triggered.connect(self.scheduler.request)
+        self.scheduler.start()
 
     def _warn_key_file_once(self) -> None:
         ws = self.workspace
@@ -98,6 +132,9 @@ class AppController(QObject):
         QTimer.singleShot(0, QApplication.quit)  # after the event loop has started
 
     def shutdown(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler._stopped = True      # the loop is ending: no new run starts
+            self.scheduler = None
         ops.shutdown()
         if self._reader is not None:
             self._reader.close()

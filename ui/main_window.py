@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.changes import Changes
 from desktop.domain import Account360
 from desktop.services.accounts import AccountFilter, AccountService
+from desktop.services.sync import SchedulerEvent
 from desktop.workspace import Workspace
 
 from . import ops
@@ -121,11 +122,20 @@ class MainWindow(QMainWindow):
 
         self.count_label = QLabel(self)
         self.store_label = QLabel(self)
+        self.sync_label = QLabel(self)
         self.statusBar().addWidget(self.count_label, 1)
+        self.statusBar().addPermanentWidget(self.sync_label)
         self.statusBar().addPermanentWidget(self.store_label)
         cipher = workspace.store.cipher() or "?"
         self.store_label.setText(self.tr("Encrypted store (%1) · %2").replace("%1", cipher).replace(
             "%2", str(workspace.folder)))
+
+        self.sync_now = QAction(self.tr("Sync now"), self)
+        self.sync_now.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.sync_now.setEnabled(False)          # enabled when the workspace is connected (see on_sync_event)
+        self.addAction(self.sync_now)
+        if not workspace.info.settings.get("central"):
+            self.sync_label.setText(self.tr("Offline workspace (not connected)"))
 
         self._generation = 0
         self.filter_applied_count = 0
@@ -174,6 +184,33 @@ class MainWindow(QMainWindow):
         account_id = self.model.account_id(index.row())
         if account_id is not None:
             self.detail.setHtml(self.render_360(self.service.account_360(account_id)))
+
+    def on_sync_event(self, event: SchedulerEvent) -> None:
+        """Sync status in the status bar: running (with progress), last result, offline, refused."""
+        tr = self.tr
+        self.sync_now.setEnabled(True)
+        if event.kind == "started":
+            self.sync_label.setText(tr("Syncing…"))
+        elif event.kind == "progress" and event.progress is not None:
+            p = event.progress
+            total = f"/{p.total}" if p.total else ""
+            self.sync_label.setText(tr("Syncing: %1 %2").replace("%1", p.phase).replace("%2", f"{p.done}{total}"))
+        elif event.kind == "finished" and event.report is not None:
+            r = event.report
+            text = tr("Synced %1 · %2 in, %3 out").replace("%1", _dt.datetime.now().strftime("%H:%M")).replace(
+                "%2", str(r.pulled)).replace("%3", str(r.pushed))
+            if r.conflicts:
+                text += tr(" · %1 conflicts").replace("%1", str(r.conflicts))
+            if r.failed:
+                text += tr(" · %1 not sent").replace("%1", str(r.failed))
+            self.sync_label.setText(text)
+            if r.pulled or r.pushed:
+                ops.signals().changes_applied.emit(Changes.everything())
+        elif event.kind == "offline":
+            self.sync_label.setText(tr("Offline · changes are kept and sent when the server is back"))
+        else:
+            self.sync_label.setText(tr("Sync problem: %1").replace("%1", event.message))
+        self.sync_label.setToolTip(event.message)
 
     def on_changes_applied(self, changes: Changes) -> None:
         if changes.accounts or changes.contacts:

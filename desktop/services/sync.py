@@ -132,11 +132,12 @@ def _sync_lock(ws: Workspace) -> Iterator[None]:
 async def run_sync(ws: Workspace, password: Callable[[], str] | None = None, *,
                    on_progress: Callable[[Progress], None] | None = None,
                    run_local: Callable[..., Awaitable[Any]] | None = None,
-                   page_size: int = 500, **connector_kwargs: Any) -> SyncReport:
+                   page_size: int = 500, contract: Contract | None = None,
+                   **connector_kwargs: Any) -> SyncReport:
     """Push the outbox, pull the rep's book, record the outcome. Raises CentralUnavailable / CentralRefused /
     SyncBusy with one-line messages; local changes stay queued whatever happens."""
     settings = CentralSettings.of(ws)
-    contract = load_contract()
+    contract = contract or load_contract()
     if password is None:
         stored = PasswordStore().get(ws.info.id, settings.login)
         if stored is None:
@@ -156,6 +157,8 @@ async def run_sync(ws: Workspace, password: Callable[[], str] | None = None, *,
                 engine = SyncEngine(c, contract, side, page_size=page_size, on_progress=on_progress,
                                     run_local=run_local)
                 report = await engine.run()
+                report.errors.extend(f"{entity} {rid} from the centre not stored locally: {why}"
+                                     for entity, rid, why in side.rejected)
                 with contextlib.suppress(SyncError):
                     await c.logout()
     except AuthFailed:
@@ -174,10 +177,16 @@ async def run_sync(ws: Workspace, password: Callable[[], str] | None = None, *,
         record = {"started_at": started, "finished_at": now_iso(), "ok": not error, "error": error,
                   "trace_id": report.trace_id, "seconds": round(report.seconds, 3), "pulled": report.pulled,
                   "pushed": report.pushed, "conflicts": report.conflicts, "failed": report.failed}
-        with contextlib.suppress(apsw.Error, RepDeskError):
+        def save() -> None:
             ws.store.run(lambda conn: conn.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (LAST_SYNC_KEY, json.dumps(record))))
+
+        with contextlib.suppress(apsw.Error, RepDeskError):
+            if run_local is not None:
+                await run_local(save)
+            else:
+                save()
     return report
 
 
@@ -316,3 +325,95 @@ def resolve_conflict(ws: Workspace, conflict_id: int, keep: str, contract: Contr
 
     ws.store.run(write)
     return Changes(conflicts=True, outbox=keep == "local", accounts=True, contacts=True, opportunities=True)
+
+
+# -- scheduling ---------------------------------------------------------------------------------------------
+
+DEFAULT_INTERVAL_MINUTES = 15
+
+
+def interval_minutes(ws: Workspace) -> int:
+    value = (ws.info.settings.get("sync") or {}).get("interval_minutes", DEFAULT_INTERVAL_MINUTES)
+    try:
+        return max(1, min(24 * 60, int(value)))
+    except (TypeError, ValueError):
+        return DEFAULT_INTERVAL_MINUTES
+
+
+@dataclass
+class SchedulerEvent:
+    kind: str                      # "started", "progress", "finished", "offline", "refused", "busy", "failed"
+    report: SyncReport | None = None
+    progress: Progress | None = None
+    message: str = ""
+    next_in_s: float | None = None
+
+
+class SyncScheduler:
+    """Sync on start, every N minutes, on demand (`request`), and — after an outage — as soon as the server
+    answers again (probing with growing delays, 5 s → 5 min). One run at a time; events go to `on_event` on the
+    event loop's thread. No Qt here: the app runs it on its qasync loop."""
+
+    def __init__(self, ws: Workspace, on_event: Callable[[SchedulerEvent], None], *,
+                 run_local: Callable[..., Awaitable[Any]] | None = None,
+                 runner: Callable[..., Awaitable[SyncReport]] | None = None,
+                 probe_delays: tuple[float, ...] = (5, 15, 30, 60, 120, 300), **runner_kwargs: Any) -> None:
+        self.ws = ws
+        self.runner_kwargs = runner_kwargs
+        self.on_event = on_event
+        self.run_local = run_local
+        self.runner = runner or run_sync
+        self.probe_delays = probe_delays
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._stopped = False
+        self.running = False
+        self.offline = False
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_event_loop().create_task(self._loop())
+
+    def request(self) -> None:
+        """Sync now (a request while one runs is merged into a run right after it)."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        failures = 0
+        while not self._stopped:
+            self._wake.clear()
+            self.running = True
+            self.on_event(SchedulerEvent("started"))
+            delay = interval_minutes(self.ws) * 60.0
+            try:
+                report = await self.runner(self.ws, on_progress=lambda p: self.on_event(
+                    SchedulerEvent("progress", progress=p)), run_local=self.run_local, **self.runner_kwargs)
+                failures = 0
+                self.offline = False
+                self.on_event(SchedulerEvent("finished", report=report, next_in_s=delay))
+            except CentralUnavailable as exc:
+                self.offline = True
+                delay = self.probe_delays[min(failures, len(self.probe_delays) - 1)]
+                failures += 1
+                self.on_event(SchedulerEvent("offline", message=str(exc), next_in_s=delay))
+            except CentralRefused as exc:
+                self.on_event(SchedulerEvent("refused", message=str(exc), next_in_s=delay))
+            except SyncBusy as exc:
+                self.on_event(SchedulerEvent("busy", message=str(exc), next_in_s=delay))
+            except RepDeskError as exc:
+                self.on_event(SchedulerEvent("failed", message=str(exc), next_in_s=delay))
+            finally:
+                self.running = False
+            if self._stopped:
+                break
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)

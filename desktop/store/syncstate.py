@@ -6,6 +6,7 @@ in the app, the main thread in the CLI).
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,8 @@ from sync.engine import Conflict, OutboxItem, PulledRow
 
 from . import Store, now_iso
 
+log = logging.getLogger(__name__)
+
 GONE = 2        # deleted centrally or moved out of the rep's book (1 = archived centrally, 0 = live)
 
 
@@ -24,6 +27,7 @@ class StoreSide:
         self.store = store
         self.contract = contract
         self._columns: dict[str, dict[str, tuple[bool, Any]]] = {}
+        self.rejected: list[tuple[str, int, str]] = []      # (entity, remote id, why) rows not stored this run
 
     @property
     def conn(self) -> apsw.Connection:
@@ -88,31 +92,17 @@ class StoreSide:
                     existing = conn.execute(f"SELECT id FROM {spec.table} WHERE client_id = ?",
                                             (row.client_id,)).fetchone()
                 deleted = 0 if row.active else 1
-                if existing is not None:
-                    local_id = existing[0]
-                    keep = self._pending_fields(conn, spec.name, local_id)   # the rep's unsent edits stay
-                    sets = {k: v for k, v in values.items() if k not in keep
-                            and not (v is None and cols[k][0])}
-                    sets.update({"remote_id": row.remote_id, "remote_write_date": cursor[0], "deleted": deleted})
-                    if "updated_at" in cols:
-                        sets["updated_at"] = now
-                    conn.execute(f"UPDATE {spec.table} SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
-                                 (*sets.values(), local_id))
-                else:
-                    ins = {k: v for k, v in values.items() if not (v is None and cols[k][0])}
-                    missing = [c for c, (notnull, has_default) in cols.items()
-                               if notnull and not has_default and c not in ins and c != "id"
-                               and c not in ("created_at", "updated_at")]
-                    if missing:
-                        continue             # e.g. a product without a name: nothing usable to show
-                    ins.update({"remote_id": row.remote_id, "remote_write_date": cursor[0], "deleted": deleted})
-                    if spec.client_id and row.client_id and "client_id" in cols:
-                        ins["client_id"] = row.client_id
-                    for stamp in ("created_at", "updated_at"):
-                        if stamp in cols:
-                            ins[stamp] = now
-                    conn.execute(f"INSERT INTO {spec.table}({', '.join(ins)}) VALUES "
-                                 f"({', '.join('?' * len(ins))})", tuple(ins.values()))
+                conn.execute("SAVEPOINT pulled_row")
+                try:
+                    self._upsert(conn, spec, cols, row, values, existing, deleted, cursor[0], now)
+                except apsw.ConstraintError as exc:
+                    # e.g. two central records with one customer code: keep the rest of the page, say which
+                    conn.execute("ROLLBACK TO pulled_row")
+                    log.warning("sync: %s %s not stored locally: %s", spec.name, row.remote_id, exc)
+                    self.rejected.append((spec.name, row.remote_id, str(exc)))
+                    continue
+                finally:
+                    conn.execute("RELEASE pulled_row")
                 applied += 1
             conn.execute("INSERT INTO sync_cursors(model, cursor, last_id, updated_at) VALUES (?, ?, ?, ?) "
                          "ON CONFLICT(model) DO UPDATE SET cursor = excluded.cursor, last_id = excluded.last_id, "
@@ -120,6 +110,33 @@ class StoreSide:
             return applied
 
         return self.store.run(write)
+
+    def _upsert(self, conn: apsw.Connection, spec: EntitySpec, cols: dict, row: PulledRow, values: dict,
+                existing: tuple | None, deleted: int, stamp: str, now: str) -> None:
+        if existing is not None:
+            local_id = existing[0]
+            keep = self._pending_fields(conn, spec.name, local_id)   # the rep's unsent edits stay
+            sets = {k: v for k, v in values.items() if k not in keep and not (v is None and cols[k][0])}
+            sets.update({"remote_id": row.remote_id, "remote_write_date": stamp, "deleted": deleted})
+            if "updated_at" in cols:
+                sets["updated_at"] = now
+            conn.execute(f"UPDATE {spec.table} SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
+                         (*sets.values(), local_id))
+            return
+        ins = {k: v for k, v in values.items() if not (v is None and cols[k][0])}
+        missing = [c for c, (notnull, has_default) in cols.items()
+                   if notnull and not has_default and c not in ins and c != "id"
+                   and c not in ("created_at", "updated_at")]
+        if missing:
+            raise apsw.ConstraintError(f"NOT NULL constraint: no value for {', '.join(missing)}")
+        ins.update({"remote_id": row.remote_id, "remote_write_date": stamp, "deleted": deleted})
+        if spec.client_id and row.client_id and "client_id" in cols:
+            ins["client_id"] = row.client_id
+        for column in ("created_at", "updated_at"):
+            if column in cols:
+                ins[column] = now
+        conn.execute(f"INSERT INTO {spec.table}({', '.join(ins)}) VALUES ({', '.join('?' * len(ins))})",
+                     tuple(ins.values()))
 
     def remote_ids(self, spec: EntitySpec) -> set[int]:
         return {r for (r,) in self.conn.execute(
