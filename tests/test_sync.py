@@ -172,12 +172,15 @@ def test_a_bad_edit_is_refused_before_it_is_queued(rep_ws: Workspace) -> None:
     assert rep_ws.store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
 
 
-def test_cli_connect_sync_status_conflicts(fresh_tryton, tmp_path: Path, capsys, monkeypatch) -> None:
+def test_cli_connect_sync_status_conflicts(fresh_tryton, tmp_path: Path, capsys, monkeypatch,
+                                           isolated_home: Path) -> None:
     monkeypatch.setenv("REPDESK_PASSWORD", fresh_tryton.users["rep.li"])
     ws = str(tmp_path / "li")
     assert main(["connect", "tryton", "--url", fresh_tryton.url, "--database", fresh_tryton.database,
                  "--user", "rep.li", "--workspace", ws]) == 0
     assert "connected" in capsys.readouterr().out
+    manifest = (tmp_path / "li" / "workspace.json").read_text(encoding="utf-8")
+    assert fresh_tryton.users["rep.li"] not in manifest and "rep.li" in manifest   # settings yes, password never
     assert main(["sync", "--workspace", ws, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["entities"]["account"]["pulled"] > 0 and data["trace_id"]
@@ -186,6 +189,8 @@ def test_cli_connect_sync_status_conflicts(fresh_tryton, tmp_path: Path, capsys,
     assert status["last_sync"]["ok"] and status["outbox_pending"] == 0
     assert main(["conflicts", "list", "--workspace", ws]) == 0
     assert "no open conflicts" in capsys.readouterr().out
+    logs = [p for p in isolated_home.rglob("*") if p.is_file() and p.suffix in (".log", ".json", ".txt")]
+    assert logs and not any(fresh_tryton.users["rep.li"] in p.read_text(errors="replace") for p in logs)
     # wrong password, dead server: one line, non-zero, nothing lost
     monkeypatch.setenv("REPDESK_PASSWORD", "not-the-password")
     assert main(["sync", "--workspace", ws]) == 1

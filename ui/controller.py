@@ -14,7 +14,7 @@ from desktop import demo, paths
 from desktop.errors import RepDeskError
 from desktop.secrets import KeyStore
 from desktop.services.accounts import AccountService
-from desktop.services.sync import SyncScheduler, run_sync
+from desktop.services.sync import SyncScheduler, load_contract, run_sync
 from desktop.workspace import Workspace
 
 from . import ops
@@ -87,6 +87,11 @@ class AppController(QObject):
         try:
             asyncio.get_running_loop()
         except RuntimeError:          # no qasync loop (tests drive the window directly)
+            return
+        try:
+            load_contract()           # an invalid data contract is a clear error at start-up, not mid-sync
+        except RepDeskError as exc:
+            self.window.sync_label.setText(self.tr("Sync disabled: %1").replace("%1", str(exc)))
             return
 
         def run_local(fn, *args):
