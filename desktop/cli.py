@@ -587,7 +587,10 @@ def cmd_edit(args: argparse.Namespace) -> int:
             raise InvalidInput(f"expected FIELD=VALUE, got {item!r}")
         changes[field] = None if value == "" else value
     with _open(args) as ws:
-        sync_service.edit(ws, args.entity, args.id, changes)
+        result = sync_service.edit(ws, args.entity, args.id, changes)
+    if not result.any():
+        print(f"nothing changed: {args.entity} {args.id} already has these values")
+        return 0
     print(f"saved; queued for the next sync: {args.entity} {args.id} {', '.join(changes)}")
     return 0
 

@@ -170,6 +170,9 @@ def test_a_bad_edit_is_refused_before_it_is_queued(rep_ws: Workspace) -> None:
         with pytest.raises(InvalidInput, match=needle):
             sync_service.edit(rep_ws, "opportunity", opp, changes)
     assert rep_ws.store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    current = rep_ws.store.conn.execute("SELECT probability FROM opportunities WHERE id = ?", (opp,)).fetchone()[0]
+    assert not sync_service.edit(rep_ws, "opportunity", opp, {"probability": str(current)}).any()  # no-op edit
+    assert rep_ws.store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
 
 
 def test_cli_connect_sync_status_conflicts(fresh_tryton, tmp_path: Path, capsys, monkeypatch,

@@ -256,7 +256,7 @@ def edit(ws: Workspace, entity: str, local_id: int, changes: dict[str, Any], con
         if "amount_cents" in values and (values["amount_cents"] or 0) < 0:
             raise InvalidInput("the amount cannot be negative")
 
-    def write(conn: apsw.Connection) -> None:
+    def write(conn: apsw.Connection) -> bool:
         cur = conn.execute(f"SELECT {', '.join(values)} FROM {spec.table} WHERE id = ? AND deleted = 0",
                            (local_id,))
         row = cur.fetchone()
@@ -265,7 +265,7 @@ def edit(ws: Workspace, entity: str, local_id: int, changes: dict[str, Any], con
         base = dict(zip(values, row, strict=True))
         changed = {k: v for k, v in values.items() if v != base[k]}
         if not changed:
-            return
+            return False
         now = now_iso()
         sets = {**changed, "dirty": 1}
         if "updated_at" in {r[1] for r in conn.execute(f"PRAGMA table_info({spec.table})")}:
@@ -274,8 +274,10 @@ def edit(ws: Workspace, entity: str, local_id: int, changes: dict[str, Any], con
                      (*sets.values(), local_id))
         outbox.enqueue(conn, client_id=uuid.uuid4().hex, entity=entity, local_id=local_id, op="write",
                        payload=changed, base={k: base[k] for k in changed}, now=now)
+        return True
 
-    ws.store.run(write)
+    if not ws.store.run(write):
+        return Changes()                   # the values were already these: nothing to queue
     return Changes(outbox=True, **{_CHANGES.get(entity, "accounts"): True})
 
 
