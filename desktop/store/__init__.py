@@ -10,6 +10,7 @@ import datetime as _dt
 import importlib.resources
 import re
 import shutil
+import threading
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,6 +132,8 @@ class Store:
         self.path = path
         self._key_hex = key_hex
         self.conn = conn
+        # one writer connection, several worker threads (db, llm, sync): a transaction is never interleaved
+        self._write_lock = threading.RLock()
         self.backup_dir = backup_dir
         self.last_backup: Path | None = None
 
@@ -222,7 +225,8 @@ class Store:
         """Run ``fn(conn)`` in one transaction on the writer, mapping disk-full and similar failures to clear
         errors. Inside an enclosing transaction it simply joins it."""
         try:
-            return self._atomic(fn)
+            with self._write_lock:
+                return self._atomic(fn)
         except apsw.Error as exc:
             raise translate_error(exc, self.path) from None
 
