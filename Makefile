@@ -11,7 +11,7 @@ INSTALL_STAMP := $(VENV)/.installed
 ENCODER := local_models/assets/multilingual-e5-small-q4_0.gguf
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint contracts pytest bench bench-quick bench-models bench-sync clean sysdeps screenshot models
+.PHONY: run test lint contracts pytest bench bench-quick bench-models bench-sync bench-ui clean sysdeps screenshot models
 
 run: $(INSTALL_STAMP) $(ENCODER)
 	$(BIN)/repdesk $(ARGS)
@@ -32,6 +32,9 @@ bench: $(INSTALL_STAMP)
 
 bench-quick: $(INSTALL_STAMP)
 	$(BIN)/python bench/bench_store.py --accounts 5000
+
+bench-ui: $(INSTALL_STAMP)
+	$(BIN)/python bench/bench_ui.py
 
 bench-sync: $(INSTALL_STAMP)
 	$(BIN)/python bench/bench_sync.py

@@ -170,3 +170,6 @@ class Account360:
     last_order_date: str | None
     activities: list[Activity]
     promotions: list[Promotion]
+    monthly_cents: list[tuple[str, int]] = field(default_factory=list)      # (YYYY-MM, revenue), last 12 months
+    usual_stock: list[tuple[str, str, float, str]] = field(default_factory=list)  # (name, sku, on hand, as of)
+    messages: list[tuple[int, str, str, str]] = field(default_factory=list)  # (id, received, text, last intent)

@@ -1,24 +1,29 @@
-"""The main window: account list with instant search and filters, and the account panel."""
+"""The main window: four views (Inbox, Accounts, Sync, Settings; Ctrl+1..4) around the account list with instant
+search and filters and the account 360 panel, with offline edits queued for sync."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import html
 
-from PySide6.QtCore import QItemSelection, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTextBrowser,
-    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from desktop.changes import Changes
@@ -28,11 +33,31 @@ from desktop.services.sync import SchedulerEvent
 from desktop.workspace import Workspace
 
 from . import ops
+from .edit_dialogs import NoteDialog, OpportunityDialog
 from .models import AccountsTableModel
 
 
 def _money(cents: int) -> str:
     return f"¥{cents / 100:,.0f}"
+
+
+def order_chart(months: list[tuple[str, int]], width: int = 360, height: int = 90) -> QImage:
+    """A small bar chart of monthly order value (no QtCharts: a dozen bars do not need it)."""
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 0, 0))
+    if not months:
+        return image
+    top = max(c for _m, c in months) or 1
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    slot = width / len(months)
+    for i, (month, cents) in enumerate(months):
+        h = int((height - 16) * cents / top)
+        painter.fillRect(int(i * slot + 3), height - 14 - h, int(slot - 6), h, QColor("#2f7ed8"))
+        painter.setPen(QColor("#777"))
+        painter.drawText(int(i * slot), height - 12, int(slot), 12, Qt.AlignmentFlag.AlignCenter, month[5:])
+    painter.end()
+    return image
 
 
 class MainWindow(QMainWindow):
@@ -70,24 +95,36 @@ class MainWindow(QMainWindow):
         self.detail.setOpenExternalLinks(False)
         self.detail.setPlaceholderText(self.tr("Select an account to see its contacts, opportunities and orders."))
 
+        self.note_button = QPushButton(self.tr("Add note…"), self)
+        self.note_button.setToolTip(self.tr("Record a call, visit or note (saved at once, sent at the next sync)"))
+        self.note_button.clicked.connect(self.add_note)
+        self.opportunity_button = QPushButton(self.tr("Update opportunity…"), self)
+        self.opportunity_button.clicked.connect(self.edit_opportunity)
+        detail_page = QWidget(self)
+        detail_layout = QVBoxLayout(detail_page)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.note_button)
+        buttons.addWidget(self.opportunity_button)
+        buttons.addStretch(1)
+        detail_layout.addLayout(buttons)
+
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.setObjectName("AccountsSplitter")
         splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(detail_page)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        self.setCentralWidget(splitter)
+        self.splitter = splitter
 
-        # search + filters
-        bar = QToolBar(self.tr("Search"), self)
-        bar.setObjectName("SearchBar")
-        bar.setMovable(False)
+        # search + filters, above the list
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("SearchBox")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setPlaceholderText(
             self.tr("Search accounts and contacts: name (中文/English), phone, email, code… (Ctrl+F)"))
         self.search_box.setMinimumWidth(420)
-        bar.addWidget(self.search_box)
         self.region_box = QComboBox(self)
         self.region_box.addItem(self.tr("All regions"), "")
         for value in reader_service.filter_values("region"):
@@ -97,9 +134,28 @@ class MainWindow(QMainWindow):
         for value in reader_service.filter_values("tier"):
             self.tier_box.addItem(self.tr("Tier %1").replace("%1", value), value)
         self.overdue_box = QCheckBox(self.tr("Overdue follow-up"), self)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search_box, 1)
         for w in (self.region_box, self.tier_box, self.overdue_box):
-            bar.addWidget(w)
-        self.addToolBar(bar)
+            filters.addWidget(w)
+        self.accounts_page = QWidget(self)
+        self.accounts_page.setObjectName("AccountsPage")
+        page_layout = QVBoxLayout(self.accounts_page)
+        page_layout.setContentsMargins(4, 4, 4, 0)
+        page_layout.addLayout(filters)
+        page_layout.addWidget(splitter, 1)
+
+        self.views = QTabWidget(self)
+        self.views.setObjectName("Views")
+        self.views.setDocumentMode(True)
+        self._view_keys: list[str] = []
+        self.add_view("accounts", self.accounts_page, self.tr("Accounts"))
+        self.setCentralWidget(self.views)
+        for i in range(4):
+            switch = QAction(self)
+            switch.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            switch.triggered.connect(lambda _c=False, i=i: self.show_view_index(i))
+            self.addAction(switch)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -143,7 +199,73 @@ class MainWindow(QMainWindow):
         self.apply_filter()
 
     # -- behaviour ------------------------------------------------------------------------------------
+    # -- views --------------------------------------------------------------------------------------------
+    def add_view(self, key: str, widget: QWidget, title: str, index: int | None = None) -> None:
+        """Views in tab order: Inbox, Accounts, Sync, Settings (the controller adds all but Accounts)."""
+        index = len(self._view_keys) if index is None else index
+        self.views.insertTab(index, widget, title)
+        self._view_keys.insert(index, key)
+
+    def view(self, key: str) -> QWidget | None:
+        return self.views.widget(self._view_keys.index(key)) if key in self._view_keys else None
+
+    def show_view(self, key: str) -> None:
+        if key in self._view_keys:
+            self.views.setCurrentIndex(self._view_keys.index(key))
+
+    def show_view_index(self, index: int) -> None:
+        if 0 <= index < self.views.count():
+            self.views.setCurrentIndex(index)
+
+    # -- window state -----------------------------------------------------------------------------------
+    def restore_state(self) -> None:
+        """Geometry, splitter and the current view as the rep left them (QSettings, per user)."""
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        splitter = settings.value("window/accounts_splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        key = settings.value("window/view")
+        if isinstance(key, str):
+            self.show_view(key)
+
+    def save_state(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/accounts_splitter", self.splitter.saveState())
+        index = self.views.currentIndex()
+        if 0 <= index < len(self._view_keys):
+            settings.setValue("window/view", self._view_keys[index])
+        settings.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.save_state()
+        super().closeEvent(event)
+
+    # -- offline edits ----------------------------------------------------------------------------------
+    def current_account_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.account_id(index.row()) if index.isValid() else None
+
+    def add_note(self) -> None:
+        account_id = self.current_account_id()
+        if account_id is None:
+            return
+        dialog = NoteDialog(self.workspace, account_id, self)
+        dialog.open()
+
+    def edit_opportunity(self) -> None:
+        account_id = self.current_account_id()
+        if account_id is None:
+            return
+        dialog = OpportunityDialog(self.workspace, account_id, self)
+        if dialog.has_opportunities():
+            dialog.open()
+
     def focus_search(self) -> None:
+        self.show_view("accounts")
         self.search_box.setFocus()
         self.search_box.selectAll()
 
@@ -183,7 +305,10 @@ class MainWindow(QMainWindow):
     def show_account_row(self, index: QModelIndex) -> None:
         account_id = self.model.account_id(index.row())
         if account_id is not None:
-            self.detail.setHtml(self.render_360(self.service.account_360(account_id)))
+            view = self.service.account_360(account_id)
+            self.detail.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl("chart://orders"),
+                                               order_chart(view.monthly_cents))
+            self.detail.setHtml(self.render_360(view))
 
     def on_sync_event(self, event: SchedulerEvent) -> None:
         """Sync status in the status bar: running (with progress), last result, offline, refused."""
@@ -239,10 +364,16 @@ class MainWindow(QMainWindow):
                          f"<small>{e(c.phone)} · {e(c.email)} · {tr('consent')}: {e(consent)}</small></li>")
         parts.append(f"</ul><h3>{tr('Open opportunities')}</h3><ul>")
         for o in view.opportunities or []:
-            parts.append(f"<li>{e(o.title)} — {e(o.stage)}, {_money(o.amount_cents)}, {o.probability}%</li>")
+            pending = f" <i style='color:#c60'>({tr('not yet synced')})</i>" if o.dirty else ""
+            parts.append(f"<li>{e(o.title)} — {e(o.stage)}, {_money(o.amount_cents)}, {o.probability}%"
+                         f"{pending}</li>")
         if not view.opportunities:
             parts.append(f"<li style='color:gray'>{tr('none')}</li>")
-        parts.append(f"</ul><h3>{tr('Recent orders')}</h3><table cellspacing=4>")
+        parts.append(f"</ul><h3>{tr('Recent orders')}</h3>")
+        if any(c for _m, c in view.monthly_cents):
+            parts.append(f"<p><img src='chart://orders'><br><small style='color:gray'>"
+                         f"{tr('Order value per month, last 12 months')}</small></p>")
+        parts.append("<table cellspacing=4>")
         for o in view.recent_orders[:8]:
             parts.append(f"<tr><td>{e(o.number)}</td><td>{e(o.order_date)}</td><td>{e(o.state)}</td>"
                          f"<td align=right>{_money(o.total_cents)}</td></tr>")
@@ -255,6 +386,20 @@ class MainWindow(QMainWindow):
         if not view.activities:
             parts.append(f"<li style='color:gray'>{tr('none')}</li>")
         parts.append("</ul>")
+        if view.usual_stock:
+            parts.append(f"<h3>{tr('Stock of what they buy')}</h3><table cellspacing=4>")
+            for name, sku, qty, as_of in view.usual_stock:
+                colour = "#b00" if qty <= 0 else ("#c60" if qty < 20 else "inherit")
+                parts.append(f"<tr><td>{e(name)}</td><td style='color:gray'>{e(sku)}</td>"
+                             f"<td align=right style='color:{colour}'>{qty:,.0f}</td>"
+                             f"<td style='color:gray'><small>{e(as_of[:16].replace('T', ' '))}</small></td></tr>")
+            parts.append("</table>")
+        if view.messages:
+            parts.append(f"<h3>{tr('Recent messages')}</h3><ul>")
+            for _mid, received, text, intent in view.messages:
+                chip = f" <b>[{e(intent)}]</b>" if intent else ""
+                parts.append(f"<li>{e(received[:10])}{chip} {e(text)}</li>")
+            parts.append("</ul>")
         if view.promotions:
             parts.append(f"<h3>{tr('Competitor promotions in the region')}</h3><ul>")
             for p in view.promotions:

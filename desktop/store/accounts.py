@@ -218,7 +218,28 @@ def account_360(conn: apsw.Connection, account_id: int, today: _dt.date | None =
             (account.region, today.isoformat()),
         )
     ]
-    return Account360(account, contacts_of(conn, account_id), opps, orders, n, revenue, last, acts, promos)
+    first = (today.replace(day=1) - _dt.timedelta(days=335)).replace(day=1)
+    by_month = dict(conn.execute(
+        "SELECT substr(order_date, 1, 7), sum(total_cents) FROM sales_orders WHERE account_id = ? AND deleted = 0 "
+        "AND state != 'cancelled' AND order_date >= ? GROUP BY 1", (account_id, first.isoformat())))
+    months = []
+    y, m = first.year, first.month
+    for _ in range(12):
+        key = f"{y:04d}-{m:02d}"
+        months.append((key, int(by_month.get(key) or 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    stock = [(r[0], r[1], float(r[2] or 0), r[3] or "") for r in conn.execute(
+        "SELECT p.name_zh, p.sku, (SELECT sum(quantity) FROM stock_levels s WHERE s.product_id = p.id), "
+        "(SELECT max(as_of) FROM stock_levels s WHERE s.product_id = p.id) FROM products p WHERE p.id IN ("
+        "SELECT l.product_id FROM sales_order_lines l JOIN sales_orders o ON o.id = l.order_id "
+        "WHERE o.account_id = ? AND o.deleted = 0 GROUP BY l.product_id ORDER BY sum(l.quantity) DESC LIMIT 6)",
+        (account_id,))]
+    messages = [(r[0], r[1], r[2], r[3] or "") for r in conn.execute(
+        "SELECT m.id, m.received_at, substr(coalesce(nullif(m.subject, ''), m.body), 1, 80), "
+        "(SELECT s.intent FROM suggestions s WHERE s.message_id = m.id ORDER BY s.id DESC LIMIT 1) "
+        "FROM inbound_messages m WHERE m.account_id = ? ORDER BY m.received_at DESC LIMIT 5", (account_id,))]
+    return Account360(account, contacts_of(conn, account_id), opps, orders, n, revenue, last, acts, promos,
+                      months, stock, messages)
 
 
 # -- writes -------------------------------------------------------------------------------------------

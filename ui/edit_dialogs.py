@@ -1,0 +1,135 @@
+"""Offline edits from the account panel: a note/call/visit, and an opportunity's stage, amount and probability.
+Both save locally at once (queued for the next sync) on the `db` worker; on an error the dialog stays open with
+everything the rep typed."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from desktop.errors import InvalidInput
+from desktop.services import sync as sync_service
+from desktop.services.accounts import NOTE_KINDS, AccountService
+from desktop.workspace import Workspace
+
+from . import ops
+
+STAGES = ("lead", "qualified", "proposal", "negotiation", "won", "lost")
+
+
+class _EditDialog(QDialog):
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #b00")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self) -> None:
+        self.form.addRow(self.error)
+        self.form.addRow(self.buttons)
+
+    def on_failed(self, exc: BaseException) -> None:
+        self.error.setText(str(exc))         # the dialog stays open; nothing typed is lost
+        self.error.show()
+
+    def save(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class NoteDialog(_EditDialog):
+    def __init__(self, workspace: Workspace, account_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.account_id = account_id
+        self.setWindowTitle(self.tr("Add a note"))
+        self.kind = QComboBox(self)
+        labels = {"call": self.tr("Call"), "visit": self.tr("Visit"), "email": self.tr("E-mail"),
+                  "note": self.tr("Note"), "task": self.tr("Task")}
+        for kind in NOTE_KINDS:
+            self.kind.addItem(labels.get(kind, kind), kind)
+        self.kind.setCurrentIndex(max(0, self.kind.findData("note")))
+        self.subject = QLineEdit(self)
+        self.body = QPlainTextEdit(self)
+        self.body.setPlaceholderText(self.tr("What happened, what was agreed, next step…"))
+        self.form.addRow(self.tr("Kind"), self.kind)
+        self.form.addRow(self.tr("Subject"), self.subject)
+        self.form.addRow(self.tr("Text"), self.body)
+        self.form.addRow(QLabel(self.tr("Saved on this laptop at once; sent to the central system at the next "
+                                        "sync."), self))
+        self.finish_layout()
+        self.resize(480, 320)
+
+    def save(self) -> None:
+        kind, subject, body = self.kind.currentData(), self.subject.text(), self.body.toPlainText()
+        service = AccountService(self.workspace.store)
+        ops.op(self, lambda: service.add_activity(self.account_id, body, kind=kind, subject=subject)).disabling(
+            self.buttons).success(lambda _c: self.accept()).failure(self.on_failed).run()
+
+
+class OpportunityDialog(_EditDialog):
+    def __init__(self, workspace: Workspace, account_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle(self.tr("Update an opportunity"))
+        self.rows = workspace.store.conn.execute(
+            "SELECT id, title, stage, amount_cents, probability FROM opportunities WHERE account_id = ? AND "
+            "deleted = 0 AND stage NOT IN ('won', 'lost') ORDER BY expected_close", (account_id,)).fetchall()
+        self.which = QComboBox(self)
+        for row in self.rows:
+            self.which.addItem(row[1], row[0])
+        self.stage = QComboBox(self)
+        names = {"lead": self.tr("Lead"), "qualified": self.tr("Qualified"), "proposal": self.tr("Proposal"),
+                 "negotiation": self.tr("Negotiation"), "won": self.tr("Won"), "lost": self.tr("Lost")}
+        for stage in STAGES:
+            self.stage.addItem(names[stage], stage)
+        self.amount = QDoubleSpinBox(self)
+        self.amount.setRange(0, 1e9)
+        self.amount.setDecimals(0)
+        self.amount.setPrefix("¥ ")
+        self.amount.setGroupSeparatorShown(True)
+        self.probability = QSpinBox(self)
+        self.probability.setRange(0, 100)
+        self.probability.setSuffix(" %")
+        self.which.currentIndexChanged.connect(self.on_opportunity_chosen)
+        self.form.addRow(self.tr("Opportunity"), self.which)
+        self.form.addRow(self.tr("Stage"), self.stage)
+        self.form.addRow(self.tr("Amount"), self.amount)
+        self.form.addRow(self.tr("Probability"), self.probability)
+        self.finish_layout()
+        self.on_opportunity_chosen(0)
+
+    def has_opportunities(self) -> bool:
+        if not self.rows:
+            ops.report_error(self.parent(), InvalidInput(self.tr("This account has no open opportunities.")))
+        return bool(self.rows)
+
+    def on_opportunity_chosen(self, index: int) -> None:
+        if 0 <= index < len(self.rows):
+            _id, _title, stage, amount, probability = self.rows[index]
+            self.stage.setCurrentIndex(max(0, self.stage.findData(stage)))
+            self.amount.setValue((amount or 0) / 100)
+            self.probability.setValue(probability or 0)
+
+    def save(self) -> None:
+        opp_id = self.which.currentData()
+        changes = {"stage": self.stage.currentData(), "amount_cents": int(round(self.amount.value() * 100)),
+                   "probability": self.probability.value()}
+        ws = self.workspace
+        ops.op(self, lambda: sync_service.edit(ws, "opportunity", opp_id, changes)).disabling(
+            self.buttons).success(lambda _c: self.accept()).failure(self.on_failed).run()
