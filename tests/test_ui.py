@@ -184,3 +184,53 @@ def test_sync_status_in_the_status_bar(qtbot, window: MainWindow) -> None:
     window.on_sync_event(SchedulerEvent("offline", message="http://x cannot be reached"))
     assert window.sync_label.text().startswith("Offline") and "cannot be reached" in window.sync_label.toolTip()
     assert window.sync_now.shortcut().toString() == "F5"
+
+
+def test_views_switch_with_ctrl_digits_and_state_is_restored(qtbot, window: MainWindow, demo_ws) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window.add_view("inbox", QLabel("inbox"), "Inbox", 0)
+    window.add_view("sync", QLabel("sync"), "Sync")
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.views.currentWidget().text() == "sync"
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.views.currentWidget() is window.accounts_page
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.views.currentWidget().text() == "inbox"
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    window.resize(1000, 640)
+    window.close()                                        # saves geometry and the current view
+    reader = demo_ws.store.reader()
+    again = MainWindow(demo_ws, AccountService(demo_ws.store, reader))
+    qtbot.addWidget(again)
+    again.add_view("inbox", QLabel("inbox"), "Inbox", 0)
+    again.add_view("sync", QLabel("sync"), "Sync")
+    again.restore_state()
+    assert again.views.currentWidget().text() == "sync" and again.size().height() == 640
+    reader.close()
+
+
+def test_offline_note_and_opportunity_edit_are_saved_and_marked(qtbot, window: MainWindow, demo_ws) -> None:
+    from ui.edit_dialogs import NoteDialog, OpportunityDialog
+
+    acc_id = demo_ws.store.conn.execute(
+        "SELECT account_id FROM opportunities WHERE deleted = 0 AND stage = 'proposal' LIMIT 1").fetchone()[0]
+    note = NoteDialog(demo_ws, acc_id, window)
+    qtbot.addWidget(note)
+    note.save()                                           # empty: refused, dialog stays with the error shown
+    qtbot.waitUntil(lambda: not note.error.isHidden(), timeout=10_000)
+    note.body.setPlainText("客户要求下周三送样品到药剂科")
+    note.save()
+    qtbot.waitUntil(lambda: note.result() == note.DialogCode.Accepted, timeout=10_000)
+    opp = OpportunityDialog(demo_ws, acc_id, window)
+    qtbot.addWidget(opp)
+    assert opp.has_opportunities()
+    opp.stage.setCurrentIndex(opp.stage.findData("negotiation"))
+    opp.probability.setValue(65)
+    opp.save()
+    qtbot.waitUntil(lambda: opp.result() == opp.DialogCode.Accepted, timeout=10_000)
+    outbox = demo_ws.store.conn.execute("SELECT entity, op FROM outbox ORDER BY id").fetchall()
+    assert ("activity", "create") in outbox and ("opportunity", "write") in outbox
+    html = window.render_360(window.service.account_360(acc_id))
+    assert html.count("not yet synced") >= 2 and "客户要求下周三送样品" in html
+    assert "chart://orders" in html and "Stock of what they buy" in html
