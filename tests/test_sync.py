@@ -192,8 +192,11 @@ def test_cli_connect_sync_status_conflicts(fresh_tryton, tmp_path: Path, capsys,
     assert status["last_sync"]["ok"] and status["outbox_pending"] == 0
     assert main(["conflicts", "list", "--workspace", ws]) == 0
     assert "no open conflicts" in capsys.readouterr().out
-    logs = [p for p in isolated_home.rglob("*") if p.is_file() and p.suffix in (".log", ".json", ".txt")]
-    assert logs and not any(fresh_tryton.users["rep.li"] in p.read_text(errors="replace") for p in logs)
+    # no file this machine wrote (config, logs, caches, the workspace apart from its encrypted database) holds it
+    files = [p for root in (isolated_home, tmp_path / "li") for p in root.rglob("*")
+             if p.is_file() and not p.name.startswith("repdesk.db")]
+    assert any(p.name == "workspace.json" for p in files)
+    assert not any(fresh_tryton.users["rep.li"].encode() in p.read_bytes() for p in files)
     # wrong password, dead server: one line, non-zero, nothing lost
     monkeypatch.setenv("REPDESK_PASSWORD", "not-the-password")
     assert main(["sync", "--workspace", ws]) == 1

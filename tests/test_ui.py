@@ -207,6 +207,7 @@ def test_views_switch_with_ctrl_digits_and_state_is_restored(qtbot, window: Main
     again.add_view("sync", QLabel("sync"), "Sync")
     again.restore_state()
     assert again.views.currentWidget().text() == "sync" and again.size().height() == 640
+    qtbot.waitUntil(lambda: again.filter_applied_count >= 1, timeout=10_000)   # its reads are done
     reader.close()
 
 

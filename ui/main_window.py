@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -62,12 +62,14 @@ def order_chart(months: list[tuple[str, int]], width: int = 360, height: int = 9
 
 class MainWindow(QMainWindow):
     SEARCH_DELAY_MS = 120
+    files_dropped = Signal(list)          # paths of .eml files dropped anywhere on the window
 
     def __init__(self, workspace: Workspace, reader_service: AccountService) -> None:
         super().__init__()
         self.workspace = workspace
         self.service = reader_service
         self.setObjectName("MainWindow")
+        self.setAcceptDrops(True)
         kind = {"demo": self.tr("Demo workspace"), "central": self.tr("Synced workspace")}.get(
             workspace.info.kind, self.tr("Workspace"))
         self.setWindowTitle(self.tr("RepDesk — %1").replace("%1", kind))
@@ -239,6 +241,18 @@ class MainWindow(QMainWindow):
         if 0 <= index < len(self._view_keys):
             settings.setValue("window/view", self._view_keys[index])
         settings.sync()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls() and any(u.toLocalFile().lower().endswith(".eml")
+                                              for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".eml")]
+        if paths:
+            self.show_view("inbox")
+            self.files_dropped.emit(paths)
+            event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.save_state()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -110,7 +111,9 @@ class Op:
         try:
             if self._busy_cursor:
                 QApplication.restoreOverrideCursor()
-            if self._disable is not None:
+            if self._parent is not None and not shiboken6.isValid(self._parent):
+                return                    # the view that asked is gone (window rebuilt or closed): drop it
+            if self._disable is not None and shiboken6.isValid(self._disable):
                 self._disable.setEnabled(True)
             if exc is not None:
                 if self._on_failure is not None:

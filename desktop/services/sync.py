@@ -37,6 +37,7 @@ from ..errors import (
     SyncBusy,
 )
 from ..secrets import PasswordStore
+from ..settings import load_settings
 from ..store import now_iso, outbox
 from ..store.syncstate import StoreSide
 from ..workspace import Workspace
@@ -335,11 +336,9 @@ DEFAULT_INTERVAL_MINUTES = 15
 
 
 def interval_minutes(ws: Workspace) -> int:
-    value = (ws.info.settings.get("sync") or {}).get("interval_minutes", DEFAULT_INTERVAL_MINUTES)
-    try:
-        return max(1, min(24 * 60, int(value)))
-    except (TypeError, ValueError):
-        return DEFAULT_INTERVAL_MINUTES
+    """The workspace's sync interval (workspace.json `settings.sync.interval_minutes`, validated, default 15),
+    unless IT's managed policy sets it (desktop/settings.py)."""
+    return load_settings(ws).values.sync_interval_minutes
 
 
 @dataclass
