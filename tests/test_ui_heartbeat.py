@@ -17,7 +17,7 @@ from local_models.intents import default_encoder_path
 from local_models.registry import BUNDLED
 
 APP = r"""
-import asyncio, json, sys, time
+import asyncio, json, os, sys, time
 from pathlib import Path
 import keyring
 from keyring.backends import fail
@@ -69,6 +69,8 @@ async def drive():
 with loop:
     loop.run_until_complete(drive())
 ctl.shutdown()
+sys.stdout.flush()
+os._exit(0)     # as the app does (ui/app.py): skip interpreter finalization
 """
 
 

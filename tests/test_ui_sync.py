@@ -52,7 +52,8 @@ async def drive():
 with loop:
     loop.run_until_complete(drive())
 ctl.shutdown()
-print("EXIT OK")
+print("EXIT OK", flush=True)
+os._exit(0)     # as the app does (ui/app.py): skip interpreter finalization
 """
 
 

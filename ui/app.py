@@ -3,6 +3,8 @@ runs headless; a bare `repdesk [--workspace PATH]` opens the window."""
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,4 +54,11 @@ def run_gui(argv: list[str]) -> int:
     controller.start()
     with loop:
         loop.run_until_complete(closing.wait())
-    return controller.exit_code
+    controller.shutdown()                 # idempotent: workers joined, models freed, workspace closed
+    code = controller.exit_code
+    # Everything is saved and closed at this point. Skip the interpreter's final garbage collection: with
+    # PySide6 + qasync + llama.cpp objects it hit a C-extension refcount bug ("bool_dealloc") at exit on 3.11.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

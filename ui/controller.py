@@ -105,15 +105,15 @@ class AppController(QObject):
         inbox = InboxView(ws, self._inbox_service, self.assistant, window)
         if hasattr(inbox, "import_files"):
             window.files_dropped.connect(inbox.import_files)      # .eml dropped anywhere on the window
-        window.add_view("inbox", inbox, window.tr("Inbox"), 0)
+        window.add_view("inbox", inbox, window.view_title("inbox"), 0)
         for action in (getattr(inbox, "new_message_action", None), getattr(inbox, "accept_top_action", None)):
             if action is not None:              # work from every view
                 action.triggered.connect(lambda _c=False: window.show_view("inbox"))
                 window.addAction(action)
         self.sync_view = SyncView(ws, window)
-        window.add_view("sync", self.sync_view, window.tr("Sync"))
+        window.add_view("sync", self.sync_view, window.view_title("sync"))
         settings_view = SettingsView(ws, window)
-        window.add_view("settings", settings_view, window.tr("Settings"))
+        window.add_view("settings", settings_view, window.view_title("settings"))
         settings_view.language_changed.connect(self.on_language_changed)
         settings_view.model_changed.connect(self.on_model_changed)
         if hasattr(settings_view, "central_connected"):

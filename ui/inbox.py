@@ -748,9 +748,10 @@ class InboxView(QWidget):
         label = rec.label or ""
         colour = INTENT_COLOURS.get(label, "#e5e7eb")
         name = names.get(label, label) if label else tr("needs review")
-        review = f" <i>({tr('needs review')})</i>" if rec.abstained else ""
+        needs_review_t, intent_t = self.tr("needs review"), self.tr("Intent")
+        review = f" <i>({needs_review_t})</i>" if rec.abstained else ""
         self.intent_label.setText(
-            f"{tr('Intent')}: <span style='background:{colour}; color:#111827; padding:2px 6px'>"
+            f"{intent_t}: <span style='background:{colour}; color:#111827; padding:2px 6px'>"
             f"&nbsp;{_esc(name)}&nbsp;</span> <b>{_pct(rec.confidence)}</b>{review}")
         alternatives = [f"{_esc(names.get(lab, lab))} {_pct(p)}" for lab, p in rec.alternatives[:3] if lab != label]
         self.alternatives_label.setText(tr("Alternatives: %1").replace("%1", ", ".join(alternatives))

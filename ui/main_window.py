@@ -202,6 +202,10 @@ class MainWindow(QMainWindow):
 
     # -- behaviour ------------------------------------------------------------------------------------
     # -- views --------------------------------------------------------------------------------------------
+    def view_title(self, key: str) -> str:
+        return {"inbox": self.tr("Inbox"), "accounts": self.tr("Accounts"), "sync": self.tr("Sync"),
+                "settings": self.tr("Settings")}.get(key, key)
+
     def add_view(self, key: str, widget: QWidget, title: str, index: int | None = None) -> None:
         """Views in tab order: Inbox, Accounts, Sync, Settings (the controller adds all but Accounts)."""
         index = len(self._view_keys) if index is None else index
@@ -364,44 +368,62 @@ class MainWindow(QMainWindow):
         a = view.account
         e = html.escape
         tr = self.tr
+        L: dict[str, str] = {}      # literal self.tr calls, so lupdate finds them (it does not look into f-strings)
+        L["Tier"] = self.tr("Tier")
+        L["Credit code"] = self.tr("Credit code")
+        L["Orders"] = self.tr("Orders")
+        L["last"] = self.tr("last")
+        L["12-month revenue"] = self.tr("12-month revenue")
+        L["Contacts"] = self.tr("Contacts")
+        L["consent"] = self.tr("consent")
+        L["Open opportunities"] = self.tr("Open opportunities")
+        L["not yet synced"] = self.tr("not yet synced")
+        L["none"] = self.tr("none")
+        L["Recent orders"] = self.tr("Recent orders")
+        L["Order value per month, last 12 months"] = self.tr("Order value per month, last 12 months")
+        L["Activities"] = self.tr("Activities")
+        L["Stock of what they buy"] = self.tr("Stock of what they buy")
+        L["Recent messages"] = self.tr("Recent messages")
+        L["Competitor promotions in the region"] = self.tr("Competitor promotions in the region")
+        L["until"] = self.tr("until")
         parts = [
             f"<h2 style='margin-bottom:0'>{e(a.name_zh)}</h2><div style='color:gray'>{e(a.name_en)}</div>",
-            f"<p>{e(a.code)} · {e(a.city)} · {e(a.industry)} · {tr('Tier')} {e(a.tier)} · {e(a.owner)}<br>"
-            f"☎ {e(a.phone or '-')} · ✉ {e(a.email or '-')}<br>{tr('Credit code')}: {e(a.credit_code or '-')}</p>",
-            f"<p><b>{tr('Orders')}</b>: {view.order_count} · {tr('last')} {e(view.last_order_date or '-')} · "
-            f"{tr('12-month revenue')} {_money(view.revenue_cents_12m)}</p>",
-            f"<h3>{tr('Contacts')}</h3><ul>",
+            f"<p>{e(a.code)} · {e(a.city)} · {e(a.industry)} · {L['Tier']} {e(a.tier)} · {e(a.owner)}<br>"
+            f"☎ {e(a.phone or '-')} · ✉ {e(a.email or '-')}<br>{L['Credit code']}: {e(a.credit_code or '-')}</p>",
+            f"<p><b>{L['Orders']}</b>: {view.order_count} · {L['last']} {e(view.last_order_date or '-')} · "
+            f"{L['12-month revenue']} {_money(view.revenue_cents_12m)}</p>",
+            f"<h3>{L['Contacts']}</h3><ul>",
         ]
         for c in view.contacts:
             consent = ", ".join(k for k, v in c.consent.items() if v) or tr("no consent recorded")
             parts.append(f"<li>{e(c.name)} ({e(c.name_latin)}) — {e(c.title)}<br>"
-                         f"<small>{e(c.phone)} · {e(c.email)} · {tr('consent')}: {e(consent)}</small></li>")
-        parts.append(f"</ul><h3>{tr('Open opportunities')}</h3><ul>")
+                         f"<small>{e(c.phone)} · {e(c.email)} · {L['consent']}: {e(consent)}</small></li>")
+        parts.append(f"</ul><h3>{L['Open opportunities']}</h3><ul>")
         for o in view.opportunities or []:
-            pending = f" <i style='color:#c60'>({tr('not yet synced')})</i>" if o.dirty else ""
+            pending = f" <i style='color:#c60'>({L['not yet synced']})</i>" if o.dirty else ""
             parts.append(f"<li>{e(o.title)} — {e(o.stage)}, {_money(o.amount_cents)}, {o.probability}%"
                          f"{pending}</li>")
         if not view.opportunities:
-            parts.append(f"<li style='color:gray'>{tr('none')}</li>")
-        parts.append(f"</ul><h3>{tr('Recent orders')}</h3>")
+            parts.append(f"<li style='color:gray'>{L['none']}</li>")
+        parts.append(f"</ul><h3>{L['Recent orders']}</h3>")
         if any(c for _m, c in view.monthly_cents):
             parts.append(f"<p><img src='chart://orders'><br><small style='color:gray'>"
-                         f"{tr('Order value per month, last 12 months')}</small></p>")
+                         f"{L['Order value per month, last 12 months']}</small></p>")
         parts.append("<table cellspacing=4>")
         for o in view.recent_orders[:8]:
             parts.append(f"<tr><td>{e(o.number)}</td><td>{e(o.order_date)}</td><td>{e(o.state)}</td>"
                          f"<td align=right>{_money(o.total_cents)}</td></tr>")
         parts.append("</table>")
-        parts.append(f"<h3>{tr('Activities')}</h3><ul>")
+        parts.append(f"<h3>{L['Activities']}</h3><ul>")
         for act in view.activities[:8]:
-            pending = f" <i style='color:#c60'>({tr('not yet synced')})</i>" if act.dirty else ""
+            pending = f" <i style='color:#c60'>({L['not yet synced']})</i>" if act.dirty else ""
             parts.append(f"<li>{e(act.occurred_at[:10])} · {e(act.kind)} · {e(act.subject)} {e(act.body[:140])}"
                          f"{pending}</li>")
         if not view.activities:
-            parts.append(f"<li style='color:gray'>{tr('none')}</li>")
+            parts.append(f"<li style='color:gray'>{L['none']}</li>")
         parts.append("</ul>")
         if view.usual_stock:
-            parts.append(f"<h3>{tr('Stock of what they buy')}</h3><table cellspacing=4>")
+            parts.append(f"<h3>{L['Stock of what they buy']}</h3><table cellspacing=4>")
             for name, sku, qty, as_of in view.usual_stock:
                 colour = "#b00" if qty <= 0 else ("#c60" if qty < 20 else "inherit")
                 parts.append(f"<tr><td>{e(name)}</td><td style='color:gray'>{e(sku)}</td>"
@@ -409,15 +431,15 @@ class MainWindow(QMainWindow):
                              f"<td style='color:gray'><small>{e(as_of[:16].replace('T', ' '))}</small></td></tr>")
             parts.append("</table>")
         if view.messages:
-            parts.append(f"<h3>{tr('Recent messages')}</h3><ul>")
+            parts.append(f"<h3>{L['Recent messages']}</h3><ul>")
             for _mid, received, text, intent in view.messages:
                 chip = f" <b>[{e(intent)}]</b>" if intent else ""
                 parts.append(f"<li>{e(received[:10])}{chip} {e(text)}</li>")
             parts.append("</ul>")
         if view.promotions:
-            parts.append(f"<h3>{tr('Competitor promotions in the region')}</h3><ul>")
+            parts.append(f"<h3>{L['Competitor promotions in the region']}</h3><ul>")
             for p in view.promotions:
                 parts.append(f"<li>{e(p.competitor)}: {e(p.title)} (−{p.discount_pct:g}%, "
-                             f"{tr('until')} {e(p.ends_on)})</li>")
+                             f"{L['until']} {e(p.ends_on)})</li>")
             parts.append("</ul>")
         return "".join(parts)
