@@ -9,14 +9,14 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QSystemTrayIcon
 
 from desktop import demo, paths
 from desktop.assistant_wiring import ModelProblem, open_assistant
 from desktop.errors import RepDeskError
 from desktop.secrets import KeyStore
 from desktop.services.accounts import AccountService
-from desktop.services.inbox import InboxService
+from desktop.services.inbox import InboxService, hot_leads
 from desktop.services.sync import SyncScheduler, load_contract, run_sync
 from desktop.settings import load_settings
 from desktop.workspace import Workspace
@@ -44,6 +44,8 @@ class AppController(QObject):
         self.sync_view: SyncView | None = None
         self._assistant_future: Future | None = None
         self._inbox_service: InboxService | None = None
+        self._notified: set[int] = set()
+        self._tray: QSystemTrayIcon | None = None
 
     def start(self) -> None:
         if Workspace.exists(self.path):
@@ -103,6 +105,7 @@ class AppController(QObject):
         if self._inbox_service is None:
             self._inbox_service = InboxService(ws.store, self._rep())
         inbox = InboxView(ws, self._inbox_service, self.assistant, window)
+        inbox.messages_loaded.connect(lambda: self.on_inbox_loaded(inbox))
         if hasattr(inbox, "import_files"):
             window.files_dropped.connect(inbox.import_files)      # .eml dropped anywhere on the window
         window.add_view("inbox", inbox, window.view_title("inbox"), 0)
@@ -126,6 +129,23 @@ class AppController(QObject):
         window.restore_state()
         self.window = window
         window.show()
+
+    def on_inbox_loaded(self, inbox) -> None:
+        """Hot leads raise a tray notification (where the desktop has a tray), once per message."""
+        items = list(getattr(inbox.model, "items", []) or [])
+        first = not self._notified
+        hot = hot_leads(items, self._notified)
+        self._notified.update(i.id for i in items)
+        if first or not hot or not QSystemTrayIcon.isSystemTrayAvailable():
+            return                              # the start-up list is not news
+        if self._tray is None:
+            self._tray = QSystemTrayIcon(QApplication.windowIcon(), self)
+            self._tray.messageClicked.connect(lambda: self.window and self.window.show_view("inbox"))
+            self._tray.show()
+        lead = hot[0]
+        more = self.tr(" (+%1 more)").replace("%1", str(len(hot) - 1)) if len(hot) > 1 else ""
+        self._tray.showMessage(self.tr("RepDesk: new lead") + more,
+                               f"{lead.account_name or lead.sender}: {lead.preview}")
 
     def assistant(self) -> Future:
         """The on-device assistant, built once on the `llm` worker (encoder, pack, the rep's corrections, the

@@ -58,6 +58,16 @@ class InboxItem:
     urgent: bool
 
 
+HOT_INTENTS = ("quote_request", "sample_request", "competitor_mention", "renewal_contract")
+
+
+def hot_leads(items: list[InboxItem], seen: set[int]) -> list[InboxItem]:
+    """New messages, not notified before, that are buying signals (a quote or sample request, a competitor
+    offer, a renewal) or a complaint/delivery problem: what a rep wants a tray notification for."""
+    return [i for i in items if i.status == "new" and i.id not in seen
+            and (i.intent in HOT_INTENTS or i.intent in URGENT_INTENTS)]
+
+
 def _parse_time(iso: str) -> _dt.datetime | None:
     try:
         t = _dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))

@@ -489,22 +489,32 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../controller.py" line="56"/>
+        <location filename="../controller.py" line="58"/>
         <source>Creating the demo workspace…</source>
         <translation>正在创建演示工作区…</translation>
     </message>
     <message>
-        <location filename="../controller.py" line="177"/>
+        <location filename="../controller.py" line="146"/>
+        <source> (+%1 more)</source>
+        <translation>（另有 %1 条）</translation>
+    </message>
+    <message>
+        <location filename="../controller.py" line="147"/>
+        <source>RepDesk: new lead</source>
+        <translation>RepDesk：新线索</translation>
+    </message>
+    <message>
+        <location filename="../controller.py" line="197"/>
         <source>Model in use: %1</source>
         <translation>当前使用的模型：%1</translation>
     </message>
     <message>
-        <location filename="../controller.py" line="194"/>
+        <location filename="../controller.py" line="214"/>
         <source>Sync disabled: %1</source>
         <translation>同步已禁用：%1</translation>
     </message>
     <message>
-        <location filename="../controller.py" line="229"/>
+        <location filename="../controller.py" line="249"/>
         <source>This computer has no usable system keyring, so the key that encrypts your data is stored in a file readable only by you:
 %1
 
@@ -515,7 +525,7 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
 请确保此电脑的登录受到保护。此提示仅显示一次。</translation>
     </message>
     <message>
-        <location filename="../controller.py" line="241"/>
+        <location filename="../controller.py" line="261"/>
         <source>RepDesk cannot open the workspace:
 %1</source>
         <translation>RepDesk 无法打开工作区：
