@@ -155,11 +155,12 @@ class LocalModel:
 
     # -- generation ---------------------------------------------------------------------------------------
     def stream_chat(self, messages: list[dict], max_tokens: int = 256, temperature: float = 0.3,
-                    grammar: str | None = None, seed: int = 7) -> Iterator[str]:
+                    grammar: str | None = None, seed: int = 7, repeat_penalty: float = 1.0) -> Iterator[str]:
         """Yield text pieces of the assistant's reply. Raises Cancelled if cancelled mid-way."""
         import llama_cpp
 
-        kwargs: dict = {"max_tokens": max_tokens, "temperature": temperature, "stream": True, "seed": seed}
+        kwargs: dict = {"max_tokens": max_tokens, "temperature": temperature, "stream": True, "seed": seed,
+                        "repeat_penalty": repeat_penalty}
         if grammar:
             kwargs["grammar"] = llama_cpp.LlamaGrammar.from_string(grammar, verbose=False)
         with self._busy:

@@ -460,18 +460,17 @@ class InboxView(QWidget):
 
     # -- layout ---------------------------------------------------------------------------------------------
     def _build(self) -> None:
-        tr = self.tr
         self.model = InboxModel(self.service.intent_names(self.lang), self)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
-        self.new_button = QPushButton(tr("New message"), left)
+        self.new_button = QPushButton(self.tr("New message"), left)
         bar.addWidget(self.new_button)
         bar.addStretch(1)
         self.status_box = QComboBox(left)
-        for text, value in ((tr("All messages"), ""), (tr("New"), "new"), (tr("Read"), "read"),
-                            (tr("Done"), "done")):
+        for text, value in ((self.tr("All messages"), ""), (self.tr("New"), "new"), (self.tr("Read"), "read"),
+                            (self.tr("Done"), "done")):
             self.status_box.addItem(text, value)
         bar.addWidget(self.status_box)
         left_layout.addLayout(bar)
@@ -498,7 +497,7 @@ class InboxView(QWidget):
         rl.addWidget(self.header_label)
         self.message_text = QTextBrowser(right)
         self.message_text.setObjectName("MessageText")
-        self.message_text.setPlaceholderText(tr("Select a message to see what the customer wants."))
+        self.message_text.setPlaceholderText(self.tr("Select a message to see what the customer wants."))
         self.message_text.setMaximumHeight(150)
         rl.addWidget(self.message_text)
         self.status_label = QLabel("", right)
@@ -532,20 +531,20 @@ class InboxView(QWidget):
         scroll.setWidget(holder)
         rl.addWidget(scroll, 3)
 
-        self.draft_box = QGroupBox(tr("Reply draft"), right)
+        self.draft_box = QGroupBox(self.tr("Reply draft"), right)
         dl = QVBoxLayout(self.draft_box)
         buttons = QHBoxLayout()
-        self.draft_button = QPushButton(tr("Draft reply"), self.draft_box)
-        self.cancel_button = QPushButton(tr("Cancel (Esc)"), self.draft_box)
-        self.copy_button = QPushButton(tr("Copy"), self.draft_box)
-        self.regenerate_button = QPushButton(tr("Regenerate"), self.draft_box)
+        self.draft_button = QPushButton(self.tr("Draft reply"), self.draft_box)
+        self.cancel_button = QPushButton(self.tr("Cancel (Esc)"), self.draft_box)
+        self.copy_button = QPushButton(self.tr("Copy"), self.draft_box)
+        self.regenerate_button = QPushButton(self.tr("Regenerate"), self.draft_box)
         for b in (self.draft_button, self.cancel_button, self.copy_button, self.regenerate_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         dl.addLayout(buttons)
         self.draft_edit = QPlainTextEdit(self.draft_box)
         self.draft_edit.setObjectName("DraftText")
-        self.draft_edit.setPlaceholderText(tr("The reply drafted by the on-device model appears here; nothing is "
+        self.draft_edit.setPlaceholderText(self.tr("The reply drafted by the on-device model appears here; nothing is "
                                               "sent — copy or edit it."))
         dl.addWidget(self.draft_edit)
         self.draft_info = QLabel("", self.draft_box)
@@ -562,13 +561,13 @@ class InboxView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(splitter)
 
-        self.new_message_action = QAction(tr("New message…"), self)
+        self.new_message_action = QAction(self.tr("New message…"), self)
         self.new_message_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_message_action.triggered.connect(self.open_new_message)
-        self.accept_top_action = QAction(tr("Accept top suggestion"), self)
+        self.accept_top_action = QAction(self.tr("Accept top suggestion"), self)
         self.accept_top_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.accept_top_action.triggered.connect(self.accept_top)
-        self.cancel_draft_action = QAction(tr("Cancel draft"), self)
+        self.cancel_draft_action = QAction(self.tr("Cancel draft"), self)
         self.cancel_draft_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_draft_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.cancel_draft_action.triggered.connect(self.cancel_draft)
@@ -661,7 +660,6 @@ class InboxView(QWidget):
 
     # -- the selected message -------------------------------------------------------------------------------
     def show_message(self, item: InboxItem) -> None:
-        tr = self.tr
         if self.drafting:
             self.cancel_draft()
             self._draft_generation += 1           # late pieces and the result of that draft are dropped
@@ -672,11 +670,11 @@ class InboxView(QWidget):
         self._clear_suggestions()
         self.draft_edit.clear()
         self.draft_info.clear()
-        who = " · ".join(x for x in (item.account_name, item.sender) if x) or tr("(unknown sender)")
+        who = " · ".join(x for x in (item.account_name, item.sender) if x) or self.tr("(unknown sender)")
         subject = f"<br><b>{_esc(item.subject)}</b>" if item.subject else ""
         self.header_label.setText(f"{_esc(who)} · {_esc(_short_time(item.received_at))}{subject}")
         self.message_text.setPlainText(item.body)
-        self.status_label.setText(tr("Loading suggestions…"))
+        self.status_label.setText(self.tr("Loading suggestions…"))
         message_id = item.id
         ops.op(self, lambda: self._stored(message_id), executor="read").quiet().success(
             lambda res: self.on_stored_loaded(message_id, *res)).run()
@@ -740,25 +738,24 @@ class InboxView(QWidget):
             label.clear()
 
     def show_suggestions(self, result: SuggestionSet, states: dict[int, str]) -> None:
-        tr = self.tr
         self._clear_suggestions()
         self.result = result
         rec = result.recognition
         names = self.model.intent_names
         label = rec.label or ""
         colour = INTENT_COLOURS.get(label, "#e5e7eb")
-        name = names.get(label, label) if label else tr("needs review")
+        name = names.get(label, label) if label else self.tr("needs review")
         needs_review_t, intent_t = self.tr("needs review"), self.tr("Intent")
         review = f" <i>({needs_review_t})</i>" if rec.abstained else ""
         self.intent_label.setText(
             f"{intent_t}: <span style='background:{colour}; color:#111827; padding:2px 6px'>"
             f"&nbsp;{_esc(name)}&nbsp;</span> <b>{_pct(rec.confidence)}</b>{review}")
         alternatives = [f"{_esc(names.get(lab, lab))} {_pct(p)}" for lab, p in rec.alternatives[:3] if lab != label]
-        self.alternatives_label.setText(tr("Alternatives: %1").replace("%1", ", ".join(alternatives))
+        self.alternatives_label.setText(self.tr("Alternatives: %1").replace("%1", ", ".join(alternatives))
                                         if alternatives else "")
         if rec.evidence:
             ev = rec.evidence[0]
-            self.because_label.setText(tr("Because it resembles: “%1” (%2)").replace(
+            self.because_label.setText(self.tr("Because it resembles: “%1” (%2)").replace(
                 "%1", _esc(ev.text[:160])).replace("%2", _esc(names.get(ev.label, ev.label))))
         for proposed in result.actions:
             card = ActionCardView(proposed, self.lang, states.get(proposed.suggestion_id, ""), self.cards_widget)
@@ -767,7 +764,7 @@ class InboxView(QWidget):
             card.edit_clicked.connect(self.on_edit_clicked)
             self.cards_layout.addWidget(card)
             self.cards.append(card)
-        self.status_label.setText("" if result.actions else tr("No action to suggest."))
+        self.status_label.setText("" if result.actions else self.tr("No action to suggest."))
         self._update_draft_buttons()
         self.suggestions_shown.emit(result.message_id or 0)
 

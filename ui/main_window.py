@@ -330,29 +330,28 @@ class MainWindow(QMainWindow):
 
     def on_sync_event(self, event: SchedulerEvent) -> None:
         """Sync status in the status bar: running (with progress), last result, offline, refused."""
-        tr = self.tr
         self.sync_now.setEnabled(True)
         if event.kind == "started":
-            self.sync_label.setText(tr("Syncing…"))
+            self.sync_label.setText(self.tr("Syncing…"))
         elif event.kind == "progress" and event.progress is not None:
             p = event.progress
             total = f"/{p.total}" if p.total else ""
-            self.sync_label.setText(tr("Syncing: %1 %2").replace("%1", p.phase).replace("%2", f"{p.done}{total}"))
+            self.sync_label.setText(self.tr("Syncing: %1 %2").replace("%1", p.phase).replace("%2", f"{p.done}{total}"))
         elif event.kind == "finished" and event.report is not None:
             r = event.report
-            text = tr("Synced %1 · %2 in, %3 out").replace("%1", _dt.datetime.now().strftime("%H:%M")).replace(
+            text = self.tr("Synced %1 · %2 in, %3 out").replace("%1", _dt.datetime.now().strftime("%H:%M")).replace(
                 "%2", str(r.pulled)).replace("%3", str(r.pushed))
             if r.conflicts:
-                text += tr(" · %1 conflicts").replace("%1", str(r.conflicts))
+                text += self.tr(" · %1 conflicts").replace("%1", str(r.conflicts))
             if r.failed:
-                text += tr(" · %1 not sent").replace("%1", str(r.failed))
+                text += self.tr(" · %1 not sent").replace("%1", str(r.failed))
             self.sync_label.setText(text)
             if r.pulled or r.pushed:
                 ops.signals().changes_applied.emit(Changes.everything())
         elif event.kind == "offline":
-            self.sync_label.setText(tr("Offline · changes are kept and sent when the server is back"))
+            self.sync_label.setText(self.tr("Offline · changes are kept and sent when the server is back"))
         else:
-            self.sync_label.setText(tr("Sync problem: %1").replace("%1", event.message))
+            self.sync_label.setText(self.tr("Sync problem: %1").replace("%1", event.message))
         self.sync_label.setToolTip(event.message)
 
     def on_changes_applied(self, changes: Changes) -> None:
@@ -367,7 +366,6 @@ class MainWindow(QMainWindow):
     def render_360(self, view: Account360) -> str:
         a = view.account
         e = html.escape
-        tr = self.tr
         L: dict[str, str] = {}      # literal self.tr calls, so lupdate finds them (it does not look into f-strings)
         L["Tier"] = self.tr("Tier")
         L["Credit code"] = self.tr("Credit code")
@@ -395,7 +393,7 @@ class MainWindow(QMainWindow):
             f"<h3>{L['Contacts']}</h3><ul>",
         ]
         for c in view.contacts:
-            consent = ", ".join(k for k, v in c.consent.items() if v) or tr("no consent recorded")
+            consent = ", ".join(k for k, v in c.consent.items() if v) or self.tr("no consent recorded")
             parts.append(f"<li>{e(c.name)} ({e(c.name_latin)}) — {e(c.title)}<br>"
                          f"<small>{e(c.phone)} · {e(c.email)} · {L['consent']}: {e(consent)}</small></li>")
         parts.append(f"</ul><h3>{L['Open opportunities']}</h3><ul>")

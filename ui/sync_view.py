@@ -255,15 +255,14 @@ class SyncView(QWidget):
         return bool(self.workspace.info.settings.get("central"))
 
     def _show_header(self) -> None:
-        tr = self.tr
         central = self.status.get("central") or self.workspace.info.settings.get("central") or {}
         connected = self._connected()
         if connected:
-            self.system_label.setText(tr("<b>Central system</b>: %1 · database <b>%2</b> · user <b>%3</b>").replace(
+            self.system_label.setText(self.tr("<b>Central system</b>: %1 · database <b>%2</b> · user <b>%3</b>").replace(
                 "%1", html.escape(central.get("url", ""))).replace("%2", html.escape(central.get("database", "")))
                 .replace("%3", html.escape(central.get("login", ""))))
         else:
-            self.system_label.setText(tr("<b>Not connected</b> to a central system: this workspace works offline "
+            self.system_label.setText(self.tr("<b>Not connected</b> to a central system: this workspace works offline "
                                          "only. Connect it in Settings."))
         self.sync_button.setEnabled(connected and not self._running)
 
@@ -272,33 +271,33 @@ class SyncView(QWidget):
         if online is None and last:
             online = bool(last.get("ok"))
         if not connected:
-            state, color = tr("Offline workspace"), "gray"
+            state, color = self.tr("Offline workspace"), "gray"
         elif self._running:
-            state, color = tr("Syncing…"), "#1565c0"
+            state, color = self.tr("Syncing…"), "#1565c0"
         elif online is None:
-            state, color = tr("Not synced yet"), "gray"
+            state, color = self.tr("Not synced yet"), "gray"
         elif online:
-            state, color = tr("Online"), "#2e7d32"
+            state, color = self.tr("Online"), "#2e7d32"
         else:
-            state, color = tr("Offline"), "#e65100"
+            state, color = self.tr("Offline"), "#e65100"
         self.state_label.setText(f"<span style='color:{color}'>●</span> {html.escape(state)}")
 
         if not last:
-            self.last_label.setText(tr("Last sync: never") if connected else "")
+            self.last_label.setText(self.tr("Last sync: never") if connected else "")
             return
         when = _local_time(last.get("finished_at") or last.get("started_at"))
         if last.get("ok"):
-            outcome = tr("succeeded")
+            outcome = self.tr("succeeded")
         else:
-            outcome = tr("failed: %1").replace("%1", last.get("error") or "?")
-        parts = [tr("%1 in").replace("%1", str(last.get("pulled", 0))),
-                 tr("%1 out").replace("%1", str(last.get("pushed", 0))),
-                 tr("%1 conflict(s)").replace("%1", str(last.get("conflicts", 0)))]
+            outcome = self.tr("failed: %1").replace("%1", last.get("error") or "?")
+        parts = [self.tr("%1 in").replace("%1", str(last.get("pulled", 0))),
+                 self.tr("%1 out").replace("%1", str(last.get("pushed", 0))),
+                 self.tr("%1 conflict(s)").replace("%1", str(last.get("conflicts", 0)))]
         if last.get("failed"):
-            parts.append(tr("%1 not sent").replace("%1", str(last["failed"])))
+            parts.append(self.tr("%1 not sent").replace("%1", str(last["failed"])))
         seconds = last.get("seconds")
-        took = tr("%1 s").replace("%1", f"{seconds:.1f}") if isinstance(seconds, int | float) else ""
-        self.last_label.setText(tr("Last sync: %1 · %2 · %3 · %4").replace("%1", when).replace("%2", outcome)
+        took = self.tr("%1 s").replace("%1", f"{seconds:.1f}") if isinstance(seconds, int | float) else ""
+        self.last_label.setText(self.tr("Last sync: %1 · %2 · %3 · %4").replace("%1", when).replace("%2", outcome)
                                 .replace("%3", ", ".join(parts)).replace("%4", took))
 
     # -- sync events -----------------------------------------------------------------------------------
@@ -306,13 +305,12 @@ class SyncView(QWidget):
         self.sync_requested.emit()
 
     def on_sync_event(self, event: SchedulerEvent) -> None:
-        tr = self.tr
         if event.kind == "started":
             self._running = True
             self.progress.setRange(0, 0)            # busy until the first progress report
-            self.progress.setFormat(tr("Starting…"))
+            self.progress.setFormat(self.tr("Starting…"))
             self.progress.show()
-            self.event_label.setText(tr("Syncing…"))
+            self.event_label.setText(self.tr("Syncing…"))
         elif event.kind == "progress" and event.progress is not None:
             self._running = True
             p = event.progress
@@ -321,37 +319,37 @@ class SyncView(QWidget):
             if p.total:
                 self.progress.setRange(0, max(1, p.total))
                 self.progress.setValue(min(p.done, p.total))
-                text = tr("%1: %2 of %3").replace("%1", phase).replace("%2", str(p.done)).replace("%3", str(p.total))
+                text = self.tr("%1: %2 of %3").replace("%1", phase).replace("%2", str(p.done)).replace("%3", str(p.total))
             else:
                 self.progress.setRange(0, 0)
-                text = tr("%1: %2").replace("%1", phase).replace("%2", str(p.done))
+                text = self.tr("%1: %2").replace("%1", phase).replace("%2", str(p.done))
             self.progress.setFormat(text)
-            self.event_label.setText(tr("Syncing · %1").replace("%1", text))
+            self.event_label.setText(self.tr("Syncing · %1").replace("%1", text))
         elif event.kind == "finished":
             self._running = False
             self._online = True
             self.progress.hide()
             r = event.report
             if r is not None:
-                text = tr("Synced at %1 · %2 in, %3 out").replace("%1", _dt.datetime.now().strftime("%H:%M")) \
+                text = self.tr("Synced at %1 · %2 in, %3 out").replace("%1", _dt.datetime.now().strftime("%H:%M")) \
                     .replace("%2", str(r.pulled)).replace("%3", str(r.pushed))
                 if r.conflicts:
-                    text += tr(" · %1 conflict(s)").replace("%1", str(r.conflicts))
+                    text += self.tr(" · %1 conflict(s)").replace("%1", str(r.conflicts))
                 if r.failed:
-                    text += tr(" · %1 not sent").replace("%1", str(r.failed))
-                text += tr(" · %1 s").replace("%1", f"{r.seconds:.1f}")
+                    text += self.tr(" · %1 not sent").replace("%1", str(r.failed))
+                text += self.tr(" · %1 s").replace("%1", f"{r.seconds:.1f}")
             else:
-                text = tr("Synced")
+                text = self.tr("Synced")
             self.event_label.setText(text)
         elif event.kind == "offline":
             self._running = False
             self._online = False
             self.progress.hide()
-            self.event_label.setText(tr("Offline · changes are kept and sent when the server is back"))
+            self.event_label.setText(self.tr("Offline · changes are kept and sent when the server is back"))
         elif event.kind in _TERMINAL:
             self._running = False
             self.progress.hide()
-            self.event_label.setText(tr("Sync problem: %1").replace("%1", event.message))
+            self.event_label.setText(self.tr("Sync problem: %1").replace("%1", event.message))
         self.event_label.setToolTip(event.message)
         self._show_header()
         if event.kind in _TERMINAL:
@@ -374,9 +372,8 @@ class SyncView(QWidget):
 
     # -- queued changes --------------------------------------------------------------------------------
     def _fill_outbox(self) -> None:
-        tr = self.tr
-        states = {"pending": tr("Waiting"), "sent": tr("Sending"), "failed": tr("Failed")}
-        ops_names = {"create": tr("New"), "write": tr("Change"), "delete": tr("Delete")}
+        states = {"pending": self.tr("Waiting"), "sent": self.tr("Sending"), "failed": self.tr("Failed")}
+        ops_names = {"create": self.tr("New"), "write": self.tr("Change"), "delete": self.tr("Delete")}
         table = self.outbox_table
         table.setRowCount(0)
         self.retry_buttons = {}
@@ -396,8 +393,8 @@ class SyncView(QWidget):
                     item.setForeground(Qt.GlobalColor.red)
                 table.setItem(row, col, item)
             if o["state"] == "failed":
-                button = QPushButton(tr("Retry"), table)
-                button.setToolTip(tr("Send this change again at the next sync"))
+                button = QPushButton(self.tr("Retry"), table)
+                button.setToolTip(self.tr("Send this change again at the next sync"))
                 button.clicked.connect(lambda _c=False, oid=o["id"]: self.retry(oid))
                 table.setCellWidget(row, 9, button)
                 self.retry_buttons[o["id"]] = button
@@ -405,11 +402,11 @@ class SyncView(QWidget):
         pending = self.status.get("outbox_pending", sum(o["state"] != "failed" for o in self.outbox))
         failed = self.status.get("outbox_failed", sum(o["state"] == "failed" for o in self.outbox))
         if not pending and not failed:
-            self.outbox_summary.setText(tr("Nothing waiting: every change was sent."))
+            self.outbox_summary.setText(self.tr("Nothing waiting: every change was sent."))
         else:
-            text = tr("%1 waiting to be sent").replace("%1", str(pending))
+            text = self.tr("%1 waiting to be sent").replace("%1", str(pending))
             if failed:
-                text += tr(" · %1 failed (kept: retry or fix the record)").replace("%1", str(failed))
+                text += self.tr(" · %1 failed (kept: retry or fix the record)").replace("%1", str(failed))
             self.outbox_summary.setText(text)
         self.retry_all_button.setEnabled(bool(failed))
 
@@ -420,7 +417,6 @@ class SyncView(QWidget):
 
     # -- conflicts -------------------------------------------------------------------------------------
     def _fill_conflicts(self) -> None:
-        tr = self.tr
         table = self.conflict_table
         selected = self.selected_conflict_id()
         table.setRowCount(0)
@@ -430,7 +426,7 @@ class SyncView(QWidget):
             values = (entity_label(c["entity"]), self.label_of(c["entity"], c["local_id"]), field_label(c["field"]),
                       format_value(c["field"], c["local"]), format_value(c["field"], c["central"]),
                       format_value(c["field"], c["base"]), rule_label(c["rule"]),
-                      tr("Open") if open_ else resolution_label(c["resolution"]), _local_time(c["created_at"]))
+                      self.tr("Open") if open_ else resolution_label(c["resolution"]), _local_time(c["created_at"]))
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, c["id"])
@@ -443,8 +439,8 @@ class SyncView(QWidget):
         n_open = sum(c["state"] == "open" for c in self.conflicts)
         n_open = self.status.get("conflicts_open", n_open)
         self.conflict_summary.setText(
-            tr("%1 conflict(s) wait for your decision").replace("%1", str(n_open)) if n_open
-            else tr("No conflicts to review."))
+            self.tr("%1 conflict(s) wait for your decision").replace("%1", str(n_open)) if n_open
+            else self.tr("No conflicts to review."))
         self._update_resolve_button()
 
     def selected_conflict_id(self) -> int | None:

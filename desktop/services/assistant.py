@@ -201,7 +201,7 @@ class Assistant:
             raise InvalidInput("no local language model is active; add one with `repdesk models add`")
         pieces = []
         for piece in self.model.stream_chat(self.draft_messages(suggestions), max_tokens=max_tokens,
-                                            temperature=0.3):
+                                            temperature=0.3, repeat_penalty=1.3):   # tiny models loop without it
             pieces.append(piece)
             if on_piece is not None:
                 on_piece(piece)

@@ -2,340 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <location filename="../inbox.py" line="469"/>
-        <source>New message</source>
-        <translation>新消息</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="473"/>
-        <source>All messages</source>
-        <translation>全部消息</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="473"/>
-        <location filename="../sync_view.py" line="379"/>
-        <source>New</source>
-        <translation>新增</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="473"/>
-        <source>Read</source>
-        <translation>已读</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="474"/>
-        <source>Done</source>
-        <translation>已处理</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="501"/>
-        <source>Select a message to see what the customer wants.</source>
-        <translation>选择一条消息，查看客户的需求。</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="535"/>
-        <source>Reply draft</source>
-        <translation>回复草稿</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="538"/>
-        <source>Draft reply</source>
-        <translation>起草回复</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="539"/>
-        <source>Cancel (Esc)</source>
-        <translation>取消（Esc）</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="540"/>
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="541"/>
-        <source>Regenerate</source>
-        <translation>重新生成</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="548"/>
-        <source>The reply drafted by the on-device model appears here; nothing is sent — copy or edit it.</source>
-        <translation>本机模型起草的回复会显示在这里；不会自动发送，可复制或编辑。</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="565"/>
-        <source>New message…</source>
-        <translation>新消息…</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="568"/>
-        <source>Accept top suggestion</source>
-        <translation>采纳首选建议</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="571"/>
-        <source>Cancel draft</source>
-        <translation>取消草稿</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="675"/>
-        <source>(unknown sender)</source>
-        <translation>（未知发件人）</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="679"/>
-        <source>Loading suggestions…</source>
-        <translation>正在加载建议…</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="750"/>
-        <source>needs review</source>
-        <translation>需复核</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="757"/>
-        <source>Alternatives: %1</source>
-        <translation>备选：%1</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="761"/>
-        <source>Because it resembles: “%1” (%2)</source>
-        <translation>依据：与“%1”相似（%2）</translation>
-    </message>
-    <message>
-        <location filename="../inbox.py" line="770"/>
-        <source>No action to suggest.</source>
-        <translation>暂无可建议的操作。</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="336"/>
-        <location filename="../sync_view.py" line="277"/>
-        <location filename="../sync_view.py" line="315"/>
-        <source>Syncing…</source>
-        <translation>正在同步…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="340"/>
-        <source>Syncing: %1 %2</source>
-        <translation>正在同步：%1 %2</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="343"/>
-        <source>Synced %1 · %2 in, %3 out</source>
-        <translation>已同步 %1 · 收到 %2 条，发出 %3 条</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="346"/>
-        <source> · %1 conflicts</source>
-        <translation> · %1 个冲突</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="348"/>
-        <location filename="../sync_view.py" line="341"/>
-        <source> · %1 not sent</source>
-        <translation> · %1 条未发送</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="353"/>
-        <location filename="../sync_view.py" line="350"/>
-        <source>Offline · changes are kept and sent when the server is back</source>
-        <translation>离线 · 更改已保留，服务器恢复后将自动发送</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="355"/>
-        <location filename="../sync_view.py" line="354"/>
-        <source>Sync problem: %1</source>
-        <translation>同步出现问题：%1</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="398"/>
-        <source>no consent recorded</source>
-        <translation>未记录同意</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="262"/>
-        <source>&lt;b&gt;Central system&lt;/b&gt;: %1 · database &lt;b&gt;%2&lt;/b&gt; · user &lt;b&gt;%3&lt;/b&gt;</source>
-        <translation>&lt;b&gt;中心系统&lt;/b&gt;：%1 · 数据库 &lt;b&gt;%2&lt;/b&gt; · 用户 &lt;b&gt;%3&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="266"/>
-        <source>&lt;b&gt;Not connected&lt;/b&gt; to a central system: this workspace works offline only. Connect it in Settings.</source>
-        <translation>&lt;b&gt;未连接&lt;/b&gt;中心系统：此工作区仅可离线使用。请在“设置”中连接。</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="275"/>
-        <source>Offline workspace</source>
-        <translation>离线工作区</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="279"/>
-        <source>Not synced yet</source>
-        <translation>尚未同步</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="281"/>
-        <source>Online</source>
-        <translation>在线</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="283"/>
-        <source>Offline</source>
-        <translation>离线</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="287"/>
-        <source>Last sync: never</source>
-        <translation>上次同步：从未</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="291"/>
-        <source>succeeded</source>
-        <translation>成功</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="293"/>
-        <source>failed: %1</source>
-        <translation>失败：%1</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="294"/>
-        <source>%1 in</source>
-        <translation>收到 %1 条</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="295"/>
-        <source>%1 out</source>
-        <translation>发出 %1 条</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="296"/>
-        <source>%1 conflict(s)</source>
-        <translation>%1 个冲突</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="298"/>
-        <source>%1 not sent</source>
-        <translation>%1 条未发送</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="300"/>
-        <source>%1 s</source>
-        <translation>%1 秒</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="301"/>
-        <source>Last sync: %1 · %2 · %3 · %4</source>
-        <translation>上次同步：%1 · %2 · %3 · %4</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="313"/>
-        <source>Starting…</source>
-        <translation>正在启动…</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="324"/>
-        <source>%1: %2 of %3</source>
-        <translation>%1：%2 / %3</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="327"/>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="329"/>
-        <source>Syncing · %1</source>
-        <translation>正在同步 · %1</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="336"/>
-        <source>Synced at %1 · %2 in, %3 out</source>
-        <translation>同步于 %1 · 收到 %2 条，发出 %3 条</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="339"/>
-        <source> · %1 conflict(s)</source>
-        <translation> · %1 个冲突</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="342"/>
-        <source> · %1 s</source>
-        <translation> · %1 秒</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="344"/>
-        <source>Synced</source>
-        <translation>已同步</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="378"/>
-        <source>Waiting</source>
-        <translation>等待中</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="378"/>
-        <source>Sending</source>
-        <translation>发送中</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="378"/>
-        <source>Failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="379"/>
-        <source>Change</source>
-        <translation>修改</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="379"/>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="399"/>
-        <source>Retry</source>
-        <translation>重试</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="400"/>
-        <source>Send this change again at the next sync</source>
-        <translation>在下次同步时重新发送此更改</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="408"/>
-        <source>Nothing waiting: every change was sent.</source>
-        <translation>没有待发送的更改：所有更改均已发送。</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="410"/>
-        <source>%1 waiting to be sent</source>
-        <translation>%1 条更改待发送</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="412"/>
-        <source> · %1 failed (kept: retry or fix the record)</source>
-        <translation> · %1 条失败（已保留：请重试或修正记录）</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="433"/>
-        <source>Open</source>
-        <translation>待处理</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="446"/>
-        <source>%1 conflict(s) wait for your decision</source>
-        <translation>%1 个冲突等待您处理</translation>
-    </message>
-    <message>
-        <location filename="../sync_view.py" line="447"/>
-        <source>No conflicts to review.</source>
-        <translation>没有需要处理的冲突。</translation>
-    </message>
-</context>
-<context>
     <name>AccountsTableModel</name>
     <message>
         <location filename="../models.py" line="32"/>
@@ -639,83 +305,184 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
 <context>
     <name>InboxView</name>
     <message>
-        <location filename="../inbox.py" line="600"/>
-        <location filename="../inbox.py" line="705"/>
+        <location filename="../inbox.py" line="468"/>
+        <source>New message</source>
+        <translation>新消息</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="472"/>
+        <source>All messages</source>
+        <translation>全部消息</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="472"/>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="472"/>
+        <source>Read</source>
+        <translation>已读</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="473"/>
+        <source>Done</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="500"/>
+        <source>Select a message to see what the customer wants.</source>
+        <translation>选择一条消息，查看客户的需求。</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="534"/>
+        <source>Reply draft</source>
+        <translation>回复草稿</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="537"/>
+        <source>Draft reply</source>
+        <translation>起草回复</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="538"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="539"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="540"/>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="547"/>
+        <source>The reply drafted by the on-device model appears here; nothing is sent — copy or edit it.</source>
+        <translation>本机模型起草的回复会显示在这里；不会自动发送，可复制或编辑。</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="564"/>
+        <source>New message…</source>
+        <translation>新消息…</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="567"/>
+        <source>Accept top suggestion</source>
+        <translation>采纳首选建议</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="570"/>
+        <source>Cancel draft</source>
+        <translation>取消草稿</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="599"/>
+        <location filename="../inbox.py" line="703"/>
         <source>The on-device assistant is not available: %1</source>
         <translation>本机助手不可用：%1</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="706"/>
+        <location filename="../inbox.py" line="673"/>
+        <source>(unknown sender)</source>
+        <translation>（未知发件人）</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="677"/>
+        <source>Loading suggestions…</source>
+        <translation>正在加载建议…</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="704"/>
         <source>Preparing the on-device assistant…</source>
         <translation>正在准备本机助手…</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="711"/>
+        <location filename="../inbox.py" line="709"/>
         <source>Recognising the intent and ranking actions…</source>
         <translation>正在识别意图并对操作排序…</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="729"/>
+        <location filename="../inbox.py" line="727"/>
         <source>No suggestions for this message.</source>
         <translation>此消息暂无建议。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="751"/>
+        <location filename="../inbox.py" line="747"/>
+        <location filename="../inbox.py" line="748"/>
         <source>needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="751"/>
+        <location filename="../inbox.py" line="748"/>
         <source>Intent</source>
         <translation>意图</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="782"/>
+        <location filename="../inbox.py" line="754"/>
+        <source>Alternatives: %1</source>
+        <translation>备选：%1</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="758"/>
+        <source>Because it resembles: “%1” (%2)</source>
+        <translation>依据：与“%1”相似（%2）</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="767"/>
+        <source>No action to suggest.</source>
+        <translation>暂无可建议的操作。</translation>
+    </message>
+    <message>
+        <location filename="../inbox.py" line="779"/>
         <source>The on-device assistant is still being prepared; try again in a moment.</source>
         <translation>本机助手仍在准备中，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="840"/>
+        <location filename="../inbox.py" line="837"/>
         <source>Intent corrected; the assistant has learnt it.</source>
         <translation>意图已更正，助手已学习。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="989"/>
+        <location filename="../inbox.py" line="986"/>
         <source>No on-device chat model is active, so replies cannot be drafted. Add or choose one under Settings → Models.</source>
         <translation>当前没有启用的本机对话模型，无法起草回复。请在“设置 → 模型”中添加或选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1005"/>
+        <location filename="../inbox.py" line="1002"/>
         <source>Drafting… (Esc cancels)</source>
         <translation>正在起草…（按 Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1036"/>
+        <location filename="../inbox.py" line="1033"/>
         <source>⚠ Not backed by any fact — check before sending: %1</source>
         <translation>⚠ 没有任何事实依据——发送前请核实：%1</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1039"/>
+        <location filename="../inbox.py" line="1036"/>
         <source>⚠ The draft is not in the customer&apos;s language.</source>
         <translation>⚠ 草稿使用的语言与客户不一致。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1040"/>
+        <location filename="../inbox.py" line="1037"/>
         <source>Draft ready. Nothing is sent: copy or edit it.</source>
         <translation>草稿已生成。不会自动发送：可复制或编辑。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1051"/>
+        <location filename="../inbox.py" line="1048"/>
         <source>Draft cancelled.</source>
         <translation>草稿已取消。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1056"/>
+        <location filename="../inbox.py" line="1053"/>
         <source>The draft could not be written.</source>
         <translation>无法生成草稿。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1066"/>
+        <location filename="../inbox.py" line="1063"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -841,89 +608,129 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="372"/>
+        <location filename="../main_window.py" line="335"/>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="339"/>
+        <source>Syncing: %1 %2</source>
+        <translation>正在同步：%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="342"/>
+        <source>Synced %1 · %2 in, %3 out</source>
+        <translation>已同步 %1 · 收到 %2 条，发出 %3 条</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="345"/>
+        <source> · %1 conflicts</source>
+        <translation> · %1 个冲突</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="347"/>
+        <source> · %1 not sent</source>
+        <translation> · %1 条未发送</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="352"/>
+        <source>Offline · changes are kept and sent when the server is back</source>
+        <translation>离线 · 更改已保留，服务器恢复后将自动发送</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="354"/>
+        <source>Sync problem: %1</source>
+        <translation>同步出现问题：%1</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="370"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373"/>
+        <location filename="../main_window.py" line="371"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="372"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="375"/>
+        <location filename="../main_window.py" line="373"/>
         <source>last</source>
         <translation>最近</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="376"/>
+        <location filename="../main_window.py" line="374"/>
         <source>12-month revenue</source>
         <translation>近 12 个月销售额</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="375"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="376"/>
         <source>consent</source>
         <translation>联系许可</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
+        <location filename="../main_window.py" line="377"/>
         <source>Open opportunities</source>
         <translation>进行中的商机</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="380"/>
+        <location filename="../main_window.py" line="378"/>
         <source>not yet synced</source>
         <translation>尚未同步</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="381"/>
+        <location filename="../main_window.py" line="379"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="382"/>
+        <location filename="../main_window.py" line="380"/>
         <source>Recent orders</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../main_window.py" line="381"/>
         <source>Order value per month, last 12 months</source>
         <translation>近 12 个月每月订单金额</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="384"/>
+        <location filename="../main_window.py" line="382"/>
         <source>Activities</source>
         <translation>活动记录</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="385"/>
+        <location filename="../main_window.py" line="383"/>
         <source>Stock of what they buy</source>
         <translation>常购产品库存</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386"/>
+        <location filename="../main_window.py" line="384"/>
         <source>Recent messages</source>
         <translation>最近消息</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="387"/>
+        <location filename="../main_window.py" line="385"/>
         <source>Competitor promotions in the region</source>
         <translation>本区域竞品促销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="388"/>
+        <location filename="../main_window.py" line="386"/>
         <source>until</source>
         <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="396"/>
+        <source>no consent recorded</source>
+        <translation>未记录同意</translation>
     </message>
 </context>
 <context>
@@ -1580,24 +1387,230 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
         <translation>发现时间</translation>
     </message>
     <message>
-        <location filename="../sync_view.py" line="362"/>
+        <location filename="../sync_view.py" line="261"/>
+        <source>&lt;b&gt;Central system&lt;/b&gt;: %1 · database &lt;b&gt;%2&lt;/b&gt; · user &lt;b&gt;%3&lt;/b&gt;</source>
+        <translation>&lt;b&gt;中心系统&lt;/b&gt;：%1 · 数据库 &lt;b&gt;%2&lt;/b&gt; · 用户 &lt;b&gt;%3&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="265"/>
+        <source>&lt;b&gt;Not connected&lt;/b&gt; to a central system: this workspace works offline only. Connect it in Settings.</source>
+        <translation>&lt;b&gt;未连接&lt;/b&gt;中心系统：此工作区仅可离线使用。请在“设置”中连接。</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="274"/>
+        <source>Offline workspace</source>
+        <translation>离线工作区</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="276"/>
+        <location filename="../sync_view.py" line="313"/>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="278"/>
+        <source>Not synced yet</source>
+        <translation>尚未同步</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="280"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="282"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="286"/>
+        <source>Last sync: never</source>
+        <translation>上次同步：从未</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="290"/>
+        <source>succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="292"/>
+        <source>failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="293"/>
+        <source>%1 in</source>
+        <translation>收到 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="294"/>
+        <source>%1 out</source>
+        <translation>发出 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="295"/>
+        <source>%1 conflict(s)</source>
+        <translation>%1 个冲突</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="297"/>
+        <source>%1 not sent</source>
+        <translation>%1 条未发送</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="299"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="300"/>
+        <source>Last sync: %1 · %2 · %3 · %4</source>
+        <translation>上次同步：%1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="311"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="322"/>
+        <source>%1: %2 of %3</source>
+        <translation>%1：%2 / %3</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="325"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="327"/>
+        <source>Syncing · %1</source>
+        <translation>正在同步 · %1</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="334"/>
+        <source>Synced at %1 · %2 in, %3 out</source>
+        <translation>同步于 %1 · 收到 %2 条，发出 %3 条</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="337"/>
+        <source> · %1 conflict(s)</source>
+        <translation> · %1 个冲突</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="339"/>
+        <source> · %1 not sent</source>
+        <translation> · %1 条未发送</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="340"/>
+        <source> · %1 s</source>
+        <translation> · %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="342"/>
+        <source>Synced</source>
+        <translation>已同步</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="348"/>
+        <source>Offline · changes are kept and sent when the server is back</source>
+        <translation>离线 · 更改已保留，服务器恢复后将自动发送</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="352"/>
+        <source>Sync problem: %1</source>
+        <translation>同步出现问题：%1</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="360"/>
         <source>Sending changes</source>
         <translation>正在发送更改</translation>
     </message>
     <message>
-        <location filename="../sync_view.py" line="364"/>
+        <location filename="../sync_view.py" line="362"/>
         <source>Fetching %1</source>
         <translation>正在获取%1</translation>
     </message>
     <message>
-        <location filename="../sync_view.py" line="366"/>
+        <location filename="../sync_view.py" line="364"/>
         <source>Fetching stock</source>
         <translation>正在获取库存</translation>
     </message>
     <message>
-        <location filename="../sync_view.py" line="368"/>
+        <location filename="../sync_view.py" line="366"/>
         <source>Checking deletions</source>
         <translation>正在检查删除</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="375"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="375"/>
+        <source>Sending</source>
+        <translation>发送中</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="375"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="376"/>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="376"/>
+        <source>Change</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="376"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="396"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="397"/>
+        <source>Send this change again at the next sync</source>
+        <translation>在下次同步时重新发送此更改</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="405"/>
+        <source>Nothing waiting: every change was sent.</source>
+        <translation>没有待发送的更改：所有更改均已发送。</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="407"/>
+        <source>%1 waiting to be sent</source>
+        <translation>%1 条更改待发送</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="409"/>
+        <source> · %1 failed (kept: retry or fix the record)</source>
+        <translation> · %1 条失败（已保留：请重试或修正记录）</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="429"/>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="442"/>
+        <source>%1 conflict(s) wait for your decision</source>
+        <translation>%1 个冲突等待您处理</translation>
+    </message>
+    <message>
+        <location filename="../sync_view.py" line="443"/>
+        <source>No conflicts to review.</source>
+        <translation>没有需要处理的冲突。</translation>
     </message>
 </context>
 <context>
