@@ -235,3 +235,24 @@ def test_offline_note_and_opportunity_edit_are_saved_and_marked(qtbot, window: M
     html = window.render_360(window.service.account_360(acc_id))
     assert html.count("not yet synced") >= 2 and "客户要求下周三送样品" in html
     assert "chart://orders" in html and "Stock of what they buy" in html
+
+
+def test_offline_contact_edit_is_saved_and_marked(qtbot, window: MainWindow, demo_ws) -> None:
+    from ui.edit_dialogs import ContactDialog
+
+    acc_id, contact_id = demo_ws.store.conn.execute(
+        "SELECT account_id, id FROM contacts WHERE deleted = 0 ORDER BY id LIMIT 1").fetchone()
+    dialog = ContactDialog(demo_ws, acc_id, window)
+    qtbot.addWidget(dialog)
+    assert dialog.has_contacts() and dialog.which.currentData() == contact_id
+    dialog.edits["wechat"].setText("wx_new_handle")
+    dialog.consents["sms"].setCurrentIndex(dialog.consents["sms"].findData(0))
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=10_000)
+    wechat, sms, dirty = demo_ws.store.conn.execute(
+        "SELECT wechat, consent_sms, dirty FROM contacts WHERE id = ?", (contact_id,)).fetchone()
+    assert (wechat, sms, dirty) == ("wx_new_handle", 0, 1)
+    payload = demo_ws.store.conn.execute(
+        "SELECT payload_json FROM outbox WHERE entity = 'contact' AND local_id = ?", (contact_id,)).fetchone()[0]
+    assert "wx_new_handle" in payload
+    assert "not yet synced" in window.render_360(window.service.account_360(acc_id))

@@ -133,3 +133,65 @@ class OpportunityDialog(_EditDialog):
         ws = self.workspace
         ops.op(self, lambda: sync_service.edit(ws, "opportunity", opp_id, changes)).disabling(
             self.buttons).success(lambda _c: self.accept()).failure(self.on_failed).run()
+
+
+class ContactDialog(_EditDialog):
+    """Contact details and channel consent, edited offline (the data contract says which fields a rep owns)."""
+
+    FIELDS = ("title", "phone", "email", "wechat")
+    CHANNELS = ("email", "phone", "sms", "wechat")
+
+    def __init__(self, workspace: Workspace, account_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.setWindowTitle(self.tr("Edit a contact"))
+        self.rows = workspace.store.conn.execute(
+            "SELECT id, name, title, phone, email, wechat, consent_email, consent_phone, consent_sms, consent_wechat "
+            "FROM contacts WHERE account_id = ? AND deleted = 0 ORDER BY id", (account_id,)).fetchall()
+        self.which = QComboBox(self)
+        for row in self.rows:
+            self.which.addItem(row[1], row[0])
+        self.form.addRow(self.tr("Contact"), self.which)
+        labels = {"title": self.tr("Title"), "phone": self.tr("Phone"), "email": self.tr("E-mail"),
+                  "wechat": self.tr("WeChat")}
+        self.edits: dict[str, QLineEdit] = {}
+        for name in self.FIELDS:
+            self.edits[name] = QLineEdit(self)
+            self.form.addRow(labels[name], self.edits[name])
+        channel_labels = {"email": self.tr("Consent: e-mail"), "phone": self.tr("Consent: phone"),
+                          "sms": self.tr("Consent: SMS"), "wechat": self.tr("Consent: WeChat")}
+        self.consents: dict[str, QComboBox] = {}
+        for channel in self.CHANNELS:
+            box = QComboBox(self)
+            box.addItem(self.tr("never asked"), None)
+            box.addItem(self.tr("agreed"), 1)
+            box.addItem(self.tr("declined"), 0)
+            self.consents[channel] = box
+            self.form.addRow(channel_labels[channel], box)
+        self.which.currentIndexChanged.connect(self.on_contact_chosen)
+        self.finish_layout()
+        self.on_contact_chosen(0)
+
+    def has_contacts(self) -> bool:
+        if not self.rows:
+            ops.report_error(self.parent(), InvalidInput(self.tr("This account has no contacts.")))
+        return bool(self.rows)
+
+    def on_contact_chosen(self, index: int) -> None:
+        if not 0 <= index < len(self.rows):
+            return
+        row = self.rows[index]
+        for i, name in enumerate(self.FIELDS):
+            self.edits[name].setText(row[2 + i] or "")
+        for i, channel in enumerate(self.CHANNELS):
+            box = self.consents[channel]
+            box.setCurrentIndex(max(0, box.findData(row[6 + i])))
+
+    def save(self) -> None:
+        contact_id = self.which.currentData()
+        changes: dict[str, object] = {name: self.edits[name].text().strip() for name in self.FIELDS}
+        for channel in self.CHANNELS:
+            changes[f"consent_{channel}"] = self.consents[channel].currentData()
+        ws = self.workspace
+        ops.op(self, lambda: sync_service.edit(ws, "contact", contact_id, changes)).disabling(
+            self.buttons).success(lambda _c: self.accept()).failure(self.on_failed).run()

@@ -33,7 +33,7 @@ from desktop.services.sync import SchedulerEvent
 from desktop.workspace import Workspace
 
 from . import ops
-from .edit_dialogs import NoteDialog, OpportunityDialog
+from .edit_dialogs import ContactDialog, NoteDialog, OpportunityDialog
 from .models import AccountsTableModel
 
 
@@ -102,6 +102,8 @@ class MainWindow(QMainWindow):
         self.note_button.clicked.connect(self.add_note)
         self.opportunity_button = QPushButton(self.tr("Update opportunity…"), self)
         self.opportunity_button.clicked.connect(self.edit_opportunity)
+        self.contact_button = QPushButton(self.tr("Edit contact…"), self)
+        self.contact_button.clicked.connect(self.edit_contact)
         detail_page = QWidget(self)
         detail_layout = QVBoxLayout(detail_page)
         detail_layout.setContentsMargins(0, 0, 0, 0)
@@ -109,6 +111,7 @@ class MainWindow(QMainWindow):
         buttons = QHBoxLayout()
         buttons.addWidget(self.note_button)
         buttons.addWidget(self.opportunity_button)
+        buttons.addWidget(self.contact_button)
         buttons.addStretch(1)
         detail_layout.addLayout(buttons)
 
@@ -282,6 +285,14 @@ class MainWindow(QMainWindow):
         if dialog.has_opportunities():
             dialog.open()
 
+    def edit_contact(self) -> None:
+        account_id = self.current_account_id()
+        if account_id is None:
+            return
+        dialog = ContactDialog(self.workspace, account_id, self)
+        if dialog.has_contacts():
+            dialog.open()
+
     def focus_search(self) -> None:
         self.show_view("accounts")
         self.search_box.setFocus()
@@ -394,7 +405,8 @@ class MainWindow(QMainWindow):
         ]
         for c in view.contacts:
             consent = ", ".join(k for k, v in c.consent.items() if v) or self.tr("no consent recorded")
-            parts.append(f"<li>{e(c.name)} ({e(c.name_latin)}) — {e(c.title)}<br>"
+            pending = f" <i style='color:#c60'>({L['not yet synced']})</i>" if c.dirty else ""
+            parts.append(f"<li>{e(c.name)} ({e(c.name_latin)}) — {e(c.title)}{pending}<br>"
                          f"<small>{e(c.phone)} · {e(c.email)} · {L['consent']}: {e(consent)}</small></li>")
         parts.append(f"</ul><h3>{L['Open opportunities']}</h3><ul>")
         for o in view.opportunities or []:

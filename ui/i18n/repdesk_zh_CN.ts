@@ -257,6 +257,79 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
     </message>
 </context>
 <context>
+    <name>ContactDialog</name>
+    <message>
+        <location filename="../edit_dialogs.py" line="147"/>
+        <source>Edit a contact</source>
+        <translation>编辑联系人</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="154"/>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="155"/>
+        <source>Title</source>
+        <translation>职务</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="155"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="155"/>
+        <source>E-mail</source>
+        <translation>邮件</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="156"/>
+        <source>WeChat</source>
+        <translation>微信</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="161"/>
+        <source>Consent: e-mail</source>
+        <translation>许可：邮件</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="161"/>
+        <source>Consent: phone</source>
+        <translation>许可：电话</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="162"/>
+        <source>Consent: SMS</source>
+        <translation>许可：短信</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="162"/>
+        <source>Consent: WeChat</source>
+        <translation>许可：微信</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="166"/>
+        <source>never asked</source>
+        <translation>未询问</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="167"/>
+        <source>agreed</source>
+        <translation>已同意</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="168"/>
+        <source>declined</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../edit_dialogs.py" line="177"/>
+        <source>This account has no contacts.</source>
+        <translation>该客户没有联系人。</translation>
+    </message>
+</context>
+<context>
     <name>EditDraftDialog</name>
     <message>
         <location filename="../inbox.py" line="321"/>
@@ -530,205 +603,210 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
         <translation>更新商机…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="128"/>
+        <location filename="../main_window.py" line="105"/>
+        <source>Edit contact…</source>
+        <translation>编辑联系人…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="131"/>
         <source>Search accounts and contacts: name (中文/English), phone, email, code… (Ctrl+F)</source>
         <translation>搜索客户和联系人：名称（中文/English）、电话、邮箱、编码…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="131"/>
+        <location filename="../main_window.py" line="134"/>
         <source>All regions</source>
         <translation>全部区域</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="135"/>
+        <location filename="../main_window.py" line="138"/>
         <source>All tiers</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="137"/>
+        <location filename="../main_window.py" line="140"/>
         <source>Tier %1</source>
         <translation>%1 级</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="138"/>
+        <location filename="../main_window.py" line="141"/>
         <source>Overdue follow-up</source>
         <translation>跟进已逾期</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="154"/>
-        <location filename="../main_window.py" line="206"/>
+        <location filename="../main_window.py" line="157"/>
+        <location filename="../main_window.py" line="209"/>
         <source>Accounts</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="172"/>
+        <location filename="../main_window.py" line="175"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="176"/>
+        <location filename="../main_window.py" line="179"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="188"/>
+        <location filename="../main_window.py" line="191"/>
         <source>Encrypted store (%1) · %2</source>
         <translation>加密存储（%1）· %2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="191"/>
+        <location filename="../main_window.py" line="194"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="196"/>
+        <location filename="../main_window.py" line="199"/>
         <source>Offline workspace (not connected)</source>
         <translation>离线工作区（未连接）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="206"/>
+        <location filename="../main_window.py" line="209"/>
         <source>Inbox</source>
         <translation>收件箱</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="206"/>
+        <location filename="../main_window.py" line="209"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="207"/>
+        <location filename="../main_window.py" line="210"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="311"/>
+        <location filename="../main_window.py" line="322"/>
         <source>%n account(s)</source>
         <translation>
             <numerusform>%n 个客户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="335"/>
+        <location filename="../main_window.py" line="346"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="339"/>
+        <location filename="../main_window.py" line="350"/>
         <source>Syncing: %1 %2</source>
         <translation>正在同步：%1 %2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="342"/>
+        <location filename="../main_window.py" line="353"/>
         <source>Synced %1 · %2 in, %3 out</source>
         <translation>已同步 %1 · 收到 %2 条，发出 %3 条</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="345"/>
+        <location filename="../main_window.py" line="356"/>
         <source> · %1 conflicts</source>
         <translation> · %1 个冲突</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="347"/>
+        <location filename="../main_window.py" line="358"/>
         <source> · %1 not sent</source>
         <translation> · %1 条未发送</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="363"/>
         <source>Offline · changes are kept and sent when the server is back</source>
         <translation>离线 · 更改已保留，服务器恢复后将自动发送</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="354"/>
+        <location filename="../main_window.py" line="365"/>
         <source>Sync problem: %1</source>
         <translation>同步出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="370"/>
+        <location filename="../main_window.py" line="381"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="371"/>
+        <location filename="../main_window.py" line="382"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="372"/>
+        <location filename="../main_window.py" line="383"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="373"/>
+        <location filename="../main_window.py" line="384"/>
         <source>last</source>
         <translation>最近</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="385"/>
         <source>12-month revenue</source>
         <translation>近 12 个月销售额</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="375"/>
+        <location filename="../main_window.py" line="386"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="376"/>
+        <location filename="../main_window.py" line="387"/>
         <source>consent</source>
         <translation>联系许可</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="377"/>
+        <location filename="../main_window.py" line="388"/>
         <source>Open opportunities</source>
         <translation>进行中的商机</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="389"/>
         <source>not yet synced</source>
         <translation>尚未同步</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
+        <location filename="../main_window.py" line="390"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="380"/>
+        <location filename="../main_window.py" line="391"/>
         <source>Recent orders</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="381"/>
+        <location filename="../main_window.py" line="392"/>
         <source>Order value per month, last 12 months</source>
         <translation>近 12 个月每月订单金额</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="382"/>
+        <location filename="../main_window.py" line="393"/>
         <source>Activities</source>
         <translation>活动记录</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../main_window.py" line="394"/>
         <source>Stock of what they buy</source>
         <translation>常购产品库存</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="384"/>
+        <location filename="../main_window.py" line="395"/>
         <source>Recent messages</source>
         <translation>最近消息</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="385"/>
+        <location filename="../main_window.py" line="396"/>
         <source>Competitor promotions in the region</source>
         <translation>本区域竞品促销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386"/>
+        <location filename="../main_window.py" line="397"/>
         <source>until</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="396"/>
+        <location filename="../main_window.py" line="407"/>
         <source>no consent recorded</source>
         <translation>未记录同意</translation>
     </message>
