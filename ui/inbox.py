@@ -62,6 +62,7 @@ from desktop.workspace import Workspace
 from local_models.runtime import Cancelled
 
 from . import ops
+from .qtcompat import qt_value
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -141,11 +142,13 @@ class InboxModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
+    @qt_value
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._headers[self.COLUMNS[section]]
         return None
 
+    @qt_value
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self.items)):
             return None

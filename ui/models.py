@@ -10,6 +10,8 @@ from PySide6.QtGui import QColor, QFont
 from desktop.domain import AccountRow
 from desktop.services.accounts import AccountService
 
+from .qtcompat import qt_value
+
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -93,11 +95,13 @@ class AccountsTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
+    @qt_value
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._headers[self.COLUMNS[section]]
         return None
 
+    @qt_value
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
