@@ -83,9 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="repdesk-bench-ui-") as tmp:
         home = Path(tmp) / "home"
-        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(home / "config"),
-               "XDG_DATA_HOME": str(home / "data"), "XDG_STATE_HOME": str(home / "state"),
-               "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(home / "data"),
+               "XDG_STATE_HOME": str(home / "state"), "PYTHONPATH": str(ROOT)}
+        if args.workspace is None:          # a reused workspace keeps its key file in the caller's config folder
+            env["XDG_CONFIG_HOME"] = str(home / "config")
         ws = args.workspace or Path(tmp) / "ws"
         if not (ws / "workspace.json").exists():
             t0 = time.perf_counter()

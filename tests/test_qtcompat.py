@@ -38,11 +38,14 @@ def drift(model: QAbstractTableModel, index: QModelIndex | None = None) -> int:
     return sys.getrefcount(None) - before
 
 
-def test_the_binding_bug_and_the_guard(qapp) -> None:
-    if sys.version_info >= (3, 12):       # None is immortal there: nothing to lose
-        return
-    assert drift(Bare()) <= -CALLS + 10    # the bug: one reference lost per call
-    assert drift(Guarded()) >= -5          # the guard keeps the count
+def test_the_installed_binding_keeps_nones_count(qapp) -> None:
+    """PySide6 6.12.0 lost one reference per call returning None (app abort after ~50k calls on 3.11)."""
+    before = sys.getrefcount(None)
+    for _ in range(CALLS):
+        qapp.processEvents()                # a void method
+    assert sys.getrefcount(None) - before >= -5
+    assert drift(Bare()) >= -5              # a Python override returning None, called from C++
+    assert drift(Guarded()) >= -5
 
 
 def test_our_models_keep_nones_count(qapp, demo_ws) -> None:

@@ -1,10 +1,11 @@
 """Work-arounds for Qt binding bugs we measured, in one place.
 
-PySide6 6.12 drops one reference to ``None`` every time a Python override of a C++ virtual (an item model's
-``data``/``headerData``) returns it. On Python 3.11 ``None`` is not immortal: a view painting for a few minutes
-(or a 100,000-row list) drove its count to zero and the app aborted with "none_dealloc" (measured in
-tests/test_qtcompat.py). `qt_value` gives ``None`` the reference the binding is about to drop; an extra one, should
-a later PySide6 fix the bug, is harmless.
+PySide6 6.12.0 drops one reference to ``None`` every time a call returns it — a void method such as
+``processEvents`` as much as a Python override of a virtual (an item model's ``data``/``headerData``). On Python
+3.11 ``None`` is not immortal: a view painting for a few minutes (or a 100,000-row list) drove its count to zero and
+the app aborted with "none_dealloc". pyproject.toml therefore keeps PySide6 below 6.12 (6.11.3 has no such leak;
+tests/test_qtcompat.py fails on a binding that has it). `qt_value` stays on our models' overrides as a second line:
+an extra reference to ``None`` is harmless.
 """
 
 from __future__ import annotations
