@@ -256,3 +256,13 @@ def test_offline_contact_edit_is_saved_and_marked(qtbot, window: MainWindow, dem
         "SELECT payload_json FROM outbox WHERE entity = 'contact' AND local_id = ?", (contact_id,)).fetchone()[0]
     assert "wx_new_handle" in payload
     assert "not yet synced" in window.render_360(window.service.account_360(acc_id))
+
+
+def test_owner_filter(qtbot, window: MainWindow, demo_ws) -> None:
+    owners = [window.owner_box.itemData(i) for i in range(1, window.owner_box.count())]
+    assert owners == sorted({r[0] for r in demo_ws.store.conn.execute("SELECT owner FROM accounts")})
+    expected = demo_ws.store.conn.execute("SELECT count(*) FROM accounts WHERE owner = ?", (owners[0],)).fetchone()[0]
+    before = window.filter_applied_count
+    window.owner_box.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: window.filter_applied_count > before, timeout=10_000)
+    assert window.model.rowCount() == expected

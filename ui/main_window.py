@@ -138,10 +138,14 @@ class MainWindow(QMainWindow):
         self.tier_box.addItem(self.tr("All tiers"), "")
         for value in reader_service.filter_values("tier"):
             self.tier_box.addItem(self.tr("Tier %1").replace("%1", value), value)
+        self.owner_box = QComboBox(self)
+        self.owner_box.addItem(self.tr("All owners"), "")
+        for value in reader_service.filter_values("owner"):
+            self.owner_box.addItem(value, value)
         self.overdue_box = QCheckBox(self.tr("Overdue follow-up"), self)
         filters = QHBoxLayout()
         filters.addWidget(self.search_box, 1)
-        for w in (self.region_box, self.tier_box, self.overdue_box):
+        for w in (self.region_box, self.tier_box, self.owner_box, self.overdue_box):
             filters.addWidget(w)
         self.accounts_page = QWidget(self)
         self.accounts_page.setObjectName("AccountsPage")
@@ -170,6 +174,7 @@ class MainWindow(QMainWindow):
         self.search_box.returnPressed.connect(self.apply_filter)
         self.region_box.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.tier_box.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.owner_box.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.overdue_box.toggled.connect(lambda _b: self.apply_filter())
 
         find = QAction(self.tr("Find"), self)
@@ -303,6 +308,7 @@ class MainWindow(QMainWindow):
             text=self.search_box.text(),
             region=self.region_box.currentData() or "",
             tier=self.tier_box.currentData() or "",
+            owner=self.owner_box.currentData() or "",
             overdue_on=_dt.date.today().isoformat() if self.overdue_box.isChecked() else "",
         )
 

@@ -4,82 +4,82 @@
 <context>
     <name>AccountsTableModel</name>
     <message>
-        <location filename="../models.py" line="32"/>
+        <location filename="../models.py" line="34"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../models.py" line="33"/>
+        <location filename="../models.py" line="35"/>
         <source>Community health centre</source>
         <translation>社区卫生服务中心</translation>
     </message>
     <message>
-        <location filename="../models.py" line="34"/>
+        <location filename="../models.py" line="36"/>
         <source>Pharmacy</source>
         <translation>药店</translation>
     </message>
     <message>
-        <location filename="../models.py" line="35"/>
+        <location filename="../models.py" line="37"/>
         <source>Clinic</source>
         <translation>诊所</translation>
     </message>
     <message>
-        <location filename="../models.py" line="36"/>
+        <location filename="../models.py" line="38"/>
         <source>Dental clinic</source>
         <translation>口腔诊所</translation>
     </message>
     <message>
-        <location filename="../models.py" line="37"/>
+        <location filename="../models.py" line="39"/>
         <source>Elderly care</source>
         <translation>养老机构</translation>
     </message>
     <message>
-        <location filename="../models.py" line="38"/>
+        <location filename="../models.py" line="40"/>
         <source>Distributor</source>
         <translation>经销商</translation>
     </message>
     <message>
-        <location filename="../models.py" line="41"/>
+        <location filename="../models.py" line="43"/>
         <source>Account</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../models.py" line="42"/>
+        <location filename="../models.py" line="44"/>
         <source>English name</source>
         <translation>英文名称</translation>
     </message>
     <message>
-        <location filename="../models.py" line="43"/>
+        <location filename="../models.py" line="45"/>
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../models.py" line="44"/>
+        <location filename="../models.py" line="46"/>
         <source>City</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../models.py" line="45"/>
+        <location filename="../models.py" line="47"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../models.py" line="46"/>
+        <location filename="../models.py" line="48"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../models.py" line="47"/>
+        <location filename="../models.py" line="49"/>
         <source>Owner</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../models.py" line="48"/>
+        <location filename="../models.py" line="50"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../models.py" line="49"/>
+        <location filename="../models.py" line="51"/>
         <source>Follow-up</source>
         <translation>下次跟进</translation>
     </message>
@@ -87,67 +87,67 @@
 <context>
     <name>ActionCardView</name>
     <message>
-        <location filename="../inbox.py" line="209"/>
+        <location filename="../inbox.py" line="212"/>
         <source>e-mail</source>
         <translation>邮件</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="209"/>
+        <location filename="../inbox.py" line="212"/>
         <source>WeChat</source>
         <translation>微信</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="209"/>
+        <location filename="../inbox.py" line="212"/>
         <source>phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="210"/>
+        <location filename="../inbox.py" line="213"/>
         <source>SMS</source>
         <translation>短信</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="212"/>
+        <location filename="../inbox.py" line="215"/>
         <source>via %1</source>
         <translation>通过%1</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="213"/>
+        <location filename="../inbox.py" line="216"/>
         <source>reply on the customer&apos;s channel</source>
         <translation>按客户使用的渠道回复</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="221"/>
+        <location filename="../inbox.py" line="224"/>
         <source>Score of this action for this customer</source>
         <translation>此操作对该客户的评分</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="235"/>
+        <location filename="../inbox.py" line="238"/>
         <source>Accept</source>
         <translation>采纳</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="236"/>
+        <location filename="../inbox.py" line="239"/>
         <source>Reject…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="237"/>
+        <location filename="../inbox.py" line="240"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="250"/>
+        <location filename="../inbox.py" line="253"/>
         <source>✓ Accepted</source>
         <translation>✓ 已采纳</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="250"/>
+        <location filename="../inbox.py" line="253"/>
         <source>✗ Rejected</source>
         <translation>✗ 已拒绝</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="251"/>
+        <location filename="../inbox.py" line="254"/>
         <source>✎ Edited</source>
         <translation>✎ 已编辑</translation>
     </message>
@@ -332,12 +332,12 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
 <context>
     <name>EditDraftDialog</name>
     <message>
-        <location filename="../inbox.py" line="321"/>
+        <location filename="../inbox.py" line="324"/>
         <source>Edit the reply</source>
         <translation>编辑回复</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="326"/>
+        <location filename="../inbox.py" line="329"/>
         <source>Write the reply you will send…</source>
         <translation>输入您要发送的回复…</translation>
     </message>
@@ -345,32 +345,32 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../inbox.py" line="106"/>
+        <location filename="../inbox.py" line="107"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="106"/>
+        <location filename="../inbox.py" line="107"/>
         <source>From</source>
         <translation>发件人</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="107"/>
+        <location filename="../inbox.py" line="108"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="107"/>
+        <location filename="../inbox.py" line="108"/>
         <source>Intent</source>
         <translation>意图</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="160"/>
+        <location filename="../inbox.py" line="163"/>
         <source>(unknown sender)</source>
         <translation>（未知发件人）</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="166"/>
+        <location filename="../inbox.py" line="169"/>
         <source>Urgent: waiting %1 h</source>
         <translation>紧急：已等待 %1 小时</translation>
     </message>
@@ -378,184 +378,184 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
 <context>
     <name>InboxView</name>
     <message>
-        <location filename="../inbox.py" line="468"/>
+        <location filename="../inbox.py" line="471"/>
         <source>New message</source>
         <translation>新消息</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="472"/>
+        <location filename="../inbox.py" line="475"/>
         <source>All messages</source>
         <translation>全部消息</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="472"/>
+        <location filename="../inbox.py" line="475"/>
         <source>New</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="472"/>
+        <location filename="../inbox.py" line="475"/>
         <source>Read</source>
         <translation>已读</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="473"/>
+        <location filename="../inbox.py" line="476"/>
         <source>Done</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="500"/>
+        <location filename="../inbox.py" line="503"/>
         <source>Select a message to see what the customer wants.</source>
         <translation>选择一条消息，查看客户的需求。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="534"/>
+        <location filename="../inbox.py" line="537"/>
         <source>Reply draft</source>
         <translation>回复草稿</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="537"/>
+        <location filename="../inbox.py" line="540"/>
         <source>Draft reply</source>
         <translation>起草回复</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="538"/>
+        <location filename="../inbox.py" line="541"/>
         <source>Cancel (Esc)</source>
         <translation>取消（Esc）</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="539"/>
+        <location filename="../inbox.py" line="542"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="540"/>
+        <location filename="../inbox.py" line="543"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="547"/>
+        <location filename="../inbox.py" line="550"/>
         <source>The reply drafted by the on-device model appears here; nothing is sent — copy or edit it.</source>
         <translation>本机模型起草的回复会显示在这里；不会自动发送，可复制或编辑。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="564"/>
+        <location filename="../inbox.py" line="567"/>
         <source>New message…</source>
         <translation>新消息…</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="567"/>
+        <location filename="../inbox.py" line="570"/>
         <source>Accept top suggestion</source>
         <translation>采纳首选建议</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="570"/>
+        <location filename="../inbox.py" line="573"/>
         <source>Cancel draft</source>
         <translation>取消草稿</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="599"/>
-        <location filename="../inbox.py" line="703"/>
+        <location filename="../inbox.py" line="602"/>
+        <location filename="../inbox.py" line="706"/>
         <source>The on-device assistant is not available: %1</source>
         <translation>本机助手不可用：%1</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="673"/>
+        <location filename="../inbox.py" line="676"/>
         <source>(unknown sender)</source>
         <translation>（未知发件人）</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="677"/>
+        <location filename="../inbox.py" line="680"/>
         <source>Loading suggestions…</source>
         <translation>正在加载建议…</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="704"/>
+        <location filename="../inbox.py" line="707"/>
         <source>Preparing the on-device assistant…</source>
         <translation>正在准备本机助手…</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="709"/>
+        <location filename="../inbox.py" line="712"/>
         <source>Recognising the intent and ranking actions…</source>
         <translation>正在识别意图并对操作排序…</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="727"/>
+        <location filename="../inbox.py" line="730"/>
         <source>No suggestions for this message.</source>
         <translation>此消息暂无建议。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="747"/>
-        <location filename="../inbox.py" line="748"/>
+        <location filename="../inbox.py" line="750"/>
+        <location filename="../inbox.py" line="751"/>
         <source>needs review</source>
         <translation>需复核</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="748"/>
+        <location filename="../inbox.py" line="751"/>
         <source>Intent</source>
         <translation>意图</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="754"/>
+        <location filename="../inbox.py" line="757"/>
         <source>Alternatives: %1</source>
         <translation>备选：%1</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="758"/>
+        <location filename="../inbox.py" line="761"/>
         <source>Because it resembles: “%1” (%2)</source>
         <translation>依据：与“%1”相似（%2）</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="767"/>
+        <location filename="../inbox.py" line="770"/>
         <source>No action to suggest.</source>
         <translation>暂无可建议的操作。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="779"/>
+        <location filename="../inbox.py" line="782"/>
         <source>The on-device assistant is still being prepared; try again in a moment.</source>
         <translation>本机助手仍在准备中，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="837"/>
+        <location filename="../inbox.py" line="840"/>
         <source>Intent corrected; the assistant has learnt it.</source>
         <translation>意图已更正，助手已学习。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="986"/>
+        <location filename="../inbox.py" line="989"/>
         <source>No on-device chat model is active, so replies cannot be drafted. Add or choose one under Settings → Models.</source>
         <translation>当前没有启用的本机对话模型，无法起草回复。请在“设置 → 模型”中添加或选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1002"/>
+        <location filename="../inbox.py" line="1005"/>
         <source>Drafting… (Esc cancels)</source>
         <translation>正在起草…（按 Esc 取消）</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1033"/>
+        <location filename="../inbox.py" line="1036"/>
         <source>⚠ Not backed by any fact — check before sending: %1</source>
         <translation>⚠ 没有任何事实依据——发送前请核实：%1</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1036"/>
+        <location filename="../inbox.py" line="1039"/>
         <source>⚠ The draft is not in the customer&apos;s language.</source>
         <translation>⚠ 草稿使用的语言与客户不一致。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1037"/>
+        <location filename="../inbox.py" line="1040"/>
         <source>Draft ready. Nothing is sent: copy or edit it.</source>
         <translation>草稿已生成。不会自动发送：可复制或编辑。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1048"/>
+        <location filename="../inbox.py" line="1051"/>
         <source>Draft cancelled.</source>
         <translation>草稿已取消。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1053"/>
+        <location filename="../inbox.py" line="1056"/>
         <source>The draft could not be written.</source>
         <translation>无法生成草稿。</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="1063"/>
+        <location filename="../inbox.py" line="1066"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
@@ -628,185 +628,190 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
         <translation>%1 级</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="141"/>
+        <location filename="../main_window.py" line="142"/>
+        <source>All owners</source>
+        <translation>全部负责人</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="145"/>
         <source>Overdue follow-up</source>
         <translation>跟进已逾期</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="157"/>
-        <location filename="../main_window.py" line="209"/>
+        <location filename="../main_window.py" line="161"/>
+        <location filename="../main_window.py" line="214"/>
         <source>Accounts</source>
         <translation>客户</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="175"/>
+        <location filename="../main_window.py" line="180"/>
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="179"/>
+        <location filename="../main_window.py" line="184"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="191"/>
+        <location filename="../main_window.py" line="196"/>
         <source>Encrypted store (%1) · %2</source>
         <translation>加密存储（%1）· %2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="194"/>
+        <location filename="../main_window.py" line="199"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="199"/>
+        <location filename="../main_window.py" line="204"/>
         <source>Offline workspace (not connected)</source>
         <translation>离线工作区（未连接）</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="209"/>
+        <location filename="../main_window.py" line="214"/>
         <source>Inbox</source>
         <translation>收件箱</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="209"/>
+        <location filename="../main_window.py" line="214"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="210"/>
+        <location filename="../main_window.py" line="215"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message numerus="yes">
-        <location filename="../main_window.py" line="322"/>
+        <location filename="../main_window.py" line="328"/>
         <source>%n account(s)</source>
         <translation>
             <numerusform>%n 个客户</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="346"/>
+        <location filename="../main_window.py" line="352"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="350"/>
+        <location filename="../main_window.py" line="356"/>
         <source>Syncing: %1 %2</source>
         <translation>正在同步：%1 %2</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="353"/>
+        <location filename="../main_window.py" line="359"/>
         <source>Synced %1 · %2 in, %3 out</source>
         <translation>已同步 %1 · 收到 %2 条，发出 %3 条</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="356"/>
+        <location filename="../main_window.py" line="362"/>
         <source> · %1 conflicts</source>
         <translation> · %1 个冲突</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="358"/>
+        <location filename="../main_window.py" line="364"/>
         <source> · %1 not sent</source>
         <translation> · %1 条未发送</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="363"/>
+        <location filename="../main_window.py" line="369"/>
         <source>Offline · changes are kept and sent when the server is back</source>
         <translation>离线 · 更改已保留，服务器恢复后将自动发送</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365"/>
+        <location filename="../main_window.py" line="371"/>
         <source>Sync problem: %1</source>
         <translation>同步出现问题：%1</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="381"/>
+        <location filename="../main_window.py" line="387"/>
         <source>Tier</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="382"/>
+        <location filename="../main_window.py" line="388"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="383"/>
+        <location filename="../main_window.py" line="389"/>
         <source>Orders</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="384"/>
+        <location filename="../main_window.py" line="390"/>
         <source>last</source>
         <translation>最近</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="385"/>
+        <location filename="../main_window.py" line="391"/>
         <source>12-month revenue</source>
         <translation>近 12 个月销售额</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="386"/>
+        <location filename="../main_window.py" line="392"/>
         <source>Contacts</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="387"/>
+        <location filename="../main_window.py" line="393"/>
         <source>consent</source>
         <translation>联系许可</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="388"/>
+        <location filename="../main_window.py" line="394"/>
         <source>Open opportunities</source>
         <translation>进行中的商机</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="389"/>
+        <location filename="../main_window.py" line="395"/>
         <source>not yet synced</source>
         <translation>尚未同步</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="390"/>
+        <location filename="../main_window.py" line="396"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="391"/>
+        <location filename="../main_window.py" line="397"/>
         <source>Recent orders</source>
         <translation>最近订单</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="392"/>
+        <location filename="../main_window.py" line="398"/>
         <source>Order value per month, last 12 months</source>
         <translation>近 12 个月每月订单金额</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="393"/>
+        <location filename="../main_window.py" line="399"/>
         <source>Activities</source>
         <translation>活动记录</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="394"/>
+        <location filename="../main_window.py" line="400"/>
         <source>Stock of what they buy</source>
         <translation>常购产品库存</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="395"/>
+        <location filename="../main_window.py" line="401"/>
         <source>Recent messages</source>
         <translation>最近消息</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="396"/>
+        <location filename="../main_window.py" line="402"/>
         <source>Competitor promotions in the region</source>
         <translation>本区域竞品促销</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="397"/>
+        <location filename="../main_window.py" line="403"/>
         <source>until</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="407"/>
+        <location filename="../main_window.py" line="413"/>
         <source>no consent recorded</source>
         <translation>未记录同意</translation>
     </message>
@@ -814,37 +819,37 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
 <context>
     <name>NewMessageDialog</name>
     <message>
-        <location filename="../inbox.py" line="349"/>
+        <location filename="../inbox.py" line="352"/>
         <source>New message</source>
         <translation>新消息</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="352"/>
+        <location filename="../inbox.py" line="355"/>
         <source>The customer&apos;s message:</source>
         <translation>客户的消息：</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="354"/>
+        <location filename="../inbox.py" line="357"/>
         <source>Paste the message here…</source>
         <translation>在此粘贴消息…</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="356"/>
+        <location filename="../inbox.py" line="359"/>
         <source>Account (optional):</source>
         <translation>客户（可选）：</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="359"/>
+        <location filename="../inbox.py" line="362"/>
         <source>Search by name, phone, e-mail or code…</source>
         <translation>按名称、电话、邮箱或编码搜索…</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="363"/>
+        <location filename="../inbox.py" line="366"/>
         <source>No account chosen</source>
         <translation>未选择客户</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="407"/>
+        <location filename="../inbox.py" line="410"/>
         <source>Account: %1</source>
         <translation>客户：%1</translation>
     </message>
@@ -973,32 +978,32 @@ Keep this computer&apos;s login protected. This message is shown once.</source>
 <context>
     <name>RejectDialog</name>
     <message>
-        <location filename="../inbox.py" line="274"/>
+        <location filename="../inbox.py" line="277"/>
         <source>Reject suggestion</source>
         <translation>拒绝建议</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="278"/>
+        <location filename="../inbox.py" line="281"/>
         <source>Wrong intent — the customer wants:</source>
         <translation>意图有误——客户想要：</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="279"/>
+        <location filename="../inbox.py" line="282"/>
         <source>Wrong action</source>
         <translation>操作不合适</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="279"/>
+        <location filename="../inbox.py" line="282"/>
         <source>Bad timing</source>
         <translation>时机不对</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="280"/>
+        <location filename="../inbox.py" line="283"/>
         <source>Other:</source>
         <translation>其他：</translation>
     </message>
     <message>
-        <location filename="../inbox.py" line="292"/>
+        <location filename="../inbox.py" line="295"/>
         <source>What was wrong? (needed for Other)</source>
         <translation>哪里不对？（选择“其他”时必填）</translation>
     </message>
