@@ -35,6 +35,7 @@ class FieldSpec:
     rule: str = "central_wins"   # how a conflict on it is resolved
     optional: bool = False       # a ref that may be missing locally (stored as NULL)
     push: bool = True            # sent on create
+    fallback: str | None = None  # central field read when `central` is empty (e.g. a draft sale has no date)
 
     @property
     def head(self) -> str:
@@ -61,7 +62,7 @@ class EntitySpec:
         return {n: f for n, f in self.fields.items() if f.editable}
 
     def read_fields(self) -> list[str]:
-        names = {f.central for f in self.fields.values()}
+        names = {f.central for f in self.fields.values()} | {f.fallback for f in self.fields.values() if f.fallback}
         names |= {"id", "last_modified_at"}
         if self.client_id:
             names.add(self.client_id)
@@ -169,7 +170,7 @@ def _entity(name: str, spec: Any, where: str) -> EntitySpec:
         if ftype == "ref" and not f.get("ref"):
             raise ContractError(f"{where}: {name}.{fname} is a ref without 'ref'")
         fields[fname] = FieldSpec(fname, f["central"], ftype, f.get("ref"), editable, rule,
-                                  bool(f.get("optional", False)), bool(f.get("push", True)))
+                                  bool(f.get("optional", False)), bool(f.get("push", True)), f.get("fallback"))
     return EntitySpec(name, spec["table"], spec["model"], fields, domain, spec.get("client_id"),
                       bool(spec.get("pull", True)), frozenset(push), str(spec.get("owner", "")),
                       bool(spec.get("active", False)), str(spec.get("view", "")))
@@ -231,7 +232,7 @@ def to_local(spec: FieldSpec, value: Any) -> Any:
         except InvalidOperation:
             return None
     if t == "date":
-        return value.isoformat() if isinstance(value, _dt.date) else str(value)[:10]
+        return value.isoformat()[:10] if isinstance(value, _dt.date) else str(value)[:10]
     if t == "datetime":
         if isinstance(value, _dt.datetime):
             return value.replace(microsecond=0).isoformat() + "Z" if value.tzinfo is None else \

@@ -121,7 +121,7 @@ class LocalSide(Protocol):
     def tombstone(self, spec: EntitySpec, remote_ids: Iterable[int]) -> int: ...
     def warehouses(self) -> list[int]: ...
     def set_stock(self, rows: list[tuple[int, int, float, float]], as_of: str) -> int: ...
-    def pending(self, limit: int) -> list[OutboxItem]: ...
+    def pending(self, limit: int, after_id: int = 0) -> list[OutboxItem]: ...
     def mark_sending(self, item_id: int) -> None: ...
     def mark_done(self, item: OutboxItem, remote_id: int | None) -> None: ...
     def mark_failed(self, item: OutboxItem, error: str) -> None: ...
@@ -175,6 +175,7 @@ class SyncEngine:
         self.on_progress = on_progress
         self._run_local = run_local or _run_direct
         self._clock = clock or (lambda: _dt.datetime.now(_dt.UTC))
+        self.full_check = False          # compare id lists even when the counts agree (the caller decides when)
 
     async def _l(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await self._run_local(fn, *args)
@@ -209,7 +210,7 @@ class SyncEngine:
             if self.contract.stock_model:
                 await self.pull_stock(report)
             for spec in self.contract.pull_order():
-                await self.detect_deletions(spec, report)
+                await self.detect_deletions(spec, report, full=self.full_check)
             if push:   # writes deferred until their record's create went through
                 await self.push(report)
         report.seconds = time.perf_counter() - t0
@@ -246,7 +247,12 @@ class SyncEngine:
         return done
 
     def _row(self, spec: EntitySpec, record: dict) -> PulledRow:
-        values = {name: to_local(f, read_path(record, f.central)) for name, f in spec.fields.items()}
+        values = {}
+        for name, f in spec.fields.items():
+            value = read_path(record, f.central)
+            if value is None and f.fallback:
+                value = read_path(record, f.fallback)
+            values[name] = to_local(f, value)
         active = record.get("active", True)
         client_id = record.get(spec.client_id) if spec.client_id else None
         return PulledRow(int(record["id"]), values, bool(active) if active is not None else True,
@@ -268,19 +274,33 @@ class SyncEngine:
         report.stock_rows += n
         return n
 
-    async def detect_deletions(self, spec: EntitySpec, report: SyncReport) -> int:
-        """Records gone centrally (deleted, or moved out of the rep's book) become local tombstones. Counts first:
-        when they agree nothing was removed (additions were pulled just before), so no id list is fetched."""
+    async def detect_deletions(self, spec: EntitySpec, report: SyncReport, full: bool = False) -> int:
+        """Reconcile the id sets both ways. Records gone centrally (deleted, or moved out of the rep's book) become
+        local tombstones; records the centre has but this laptop lacks (a row skipped because its parent was not
+        here yet, children of a record newly assigned to the rep, a commit that landed behind the cursor) are
+        fetched by id. Counts first: when they agree (and no full check is due) no id list is fetched."""
         context = {"active_test": False}
         domain = self._domain(spec)
         local_ids = await self._l(self.local.remote_ids, spec)
         central_count = await self.c.search_count(spec.model, domain, context=context)
-        if central_count == len(local_ids):
+        if central_count == len(local_ids) and not full:
             return 0
         central_ids = set(await self.c.search(spec.model, domain, 0, None, [["id", "ASC"]], context=context))
         gone = local_ids - central_ids
         n = await self._l(self.local.tombstone, spec, sorted(gone)) if gone else 0
         report.of(spec.name).tombstoned += n
+        missing = sorted(central_ids - local_ids)
+        fetched = 0
+        fields = spec.read_fields()
+        cursor = await self._l(self.local.cursor, spec.name)
+        for i in range(0, len(missing), self.page_size):
+            chunk = missing[i:i + self.page_size]
+            records = await self.c.search_read(spec.model, [["id", "in", chunk]], 0, None, [["id", "ASC"]], fields,
+                                               context)
+            if records and cursor is not None:   # apply without moving the cursor
+                fetched += await self._l(self.local.apply_page, spec, [self._row(spec, r) for r in records],
+                                         cursor)
+        report.of(spec.name).pulled += fetched
         self._progress("deletions", n, None)
         return n
 
@@ -288,10 +308,12 @@ class SyncEngine:
     async def push(self, report: SyncReport) -> int:
         done = 0
         skipped: set[int] = set()
+        after = 0
         while True:
-            items = [i for i in await self._l(self.local.pending, 200) if i.id not in skipped]
+            items = await self._l(self.local.pending, 200, after)
             if not items:
                 break
+            after = items[-1].id          # deferred items do not block the ones behind them
             for item in items:
                 try:
                     ok = await self._push_one(item, report)

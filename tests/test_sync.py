@@ -363,3 +363,23 @@ def test_suggestion_feedback_reaches_the_centre(rep_ws: Workspace, fresh_tryton)
     assert rows[0]["intent"] == result.intent and rows[0]["message_text"] == "请报一下100盒血糖试纸的价格"
     assert rows[1]["edited_text"] == "您好，报价单稍后发您。" and rows[0]["rep."]["login"] == REP
     assert rep_ws.store.conn.execute("SELECT count(*) FROM feedback WHERE remote_id IS NULL").fetchone()[0] == 0
+
+
+def test_an_account_handed_to_the_rep_arrives_with_its_older_contacts(rep_ws: Workspace, fresh_tryton) -> None:
+    """The party changes (new owner) but its contacts do not: they are older than the contact cursor and only
+    the id reconciliation brings them."""
+    call = central(fresh_tryton)
+    (wang,) = call("model.res.user.search", [[["login", "=", REP]], 0, None, None])
+    (li,) = call("model.res.user.search", [[["login", "=", "rep.li"]], 0, None, None])
+    party = call("model.party.party.search", [[["repdesk_rep", "=", li]], 0, 1, [["id", "ASC"]]])[0]
+    contacts = call("model.repdesk.contact.search", [[["party", "=", party]], 0, None, None])
+    assert contacts
+    call("model.party.party.write", [[party], {"repdesk_rep": wang}])
+    report = sync(rep_ws)
+    assert not report.errors, report.errors
+    acc = rep_ws.store.conn.execute("SELECT id FROM accounts WHERE remote_id = ? AND deleted = 0",
+                                    (party,)).fetchone()
+    assert acc is not None
+    local = {r[0] for r in rep_ws.store.conn.execute(
+        "SELECT remote_id FROM contacts WHERE account_id = ? AND deleted = 0", (acc[0],))}
+    assert local == set(contacts)

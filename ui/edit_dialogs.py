@@ -100,7 +100,7 @@ class OpportunityDialog(_EditDialog):
             self.stage.addItem(names[stage], stage)
         self.amount = QDoubleSpinBox(self)
         self.amount.setRange(0, 1e9)
-        self.amount.setDecimals(0)
+        self.amount.setDecimals(2)
         self.amount.setPrefix("¥ ")
         self.amount.setGroupSeparatorShown(True)
         self.probability = QSpinBox(self)
@@ -128,8 +128,14 @@ class OpportunityDialog(_EditDialog):
 
     def save(self) -> None:
         opp_id = self.which.currentData()
-        changes = {"stage": self.stage.currentData(), "amount_cents": int(round(self.amount.value() * 100)),
-                   "probability": self.probability.value()}
+        _id, _title, stage, amount, probability = self.rows[self.which.currentIndex()]
+        new = {"stage": self.stage.currentData(), "amount_cents": int(round(self.amount.value() * 100)),
+               "probability": self.probability.value()}
+        old = {"stage": stage, "amount_cents": amount or 0, "probability": probability or 0}
+        changes = {k: v for k, v in new.items() if v != old[k]}     # only what the rep changed is sent
+        if not changes:
+            self.accept()
+            return
         ws = self.workspace
         ops.op(self, lambda: sync_service.edit(ws, "opportunity", opp_id, changes)).disabling(
             self.buttons).success(lambda _c: self.accept()).failure(self.on_failed).run()

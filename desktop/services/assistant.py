@@ -7,6 +7,7 @@ writes and runs on the `db` executor (it calls `teach`, which is cheap once the 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import json
@@ -200,11 +201,13 @@ class Assistant:
         if self.model is None:
             raise InvalidInput("no local language model is active; add one with `repdesk models add`")
         pieces = []
-        for piece in self.model.stream_chat(self.draft_messages(suggestions), max_tokens=max_tokens,
-                                            temperature=0.3, repeat_penalty=1.3):   # tiny models loop without it
-            pieces.append(piece)
-            if on_piece is not None:
-                on_piece(piece)
+        stream = self.model.stream_chat(self.draft_messages(suggestions), max_tokens=max_tokens,
+                                        temperature=0.3, repeat_penalty=1.3)   # tiny models loop without it
+        with contextlib.closing(stream):     # a consumer that stops early still releases the model at once
+            for piece in stream:
+                pieces.append(piece)
+                if on_piece is not None:
+                    on_piece(piece)
         text = "".join(pieces).strip()
         ids = [p.suggestion_id for p in suggestions.actions]
         if ids:

@@ -82,8 +82,10 @@ def build_context(conn: apsw.Connection, text: str, account_id: int | None, cont
     if received_at:
         try:
             received = _dt.datetime.fromisoformat(received_at.replace("Z", "+00:00"))
+            if received.tzinfo is None:
+                received = received.replace(tzinfo=_dt.UTC)      # stored times are UTC
             hours_waiting = max(0.0, (now - received).total_seconds() / 3600)
-        except ValueError:
+        except (ValueError, TypeError):
             pass
     data_as_of = conn.execute("SELECT max(as_of) FROM stock_levels").fetchone()[0] or ""
     named = mentioned_orders(conn, text, account_id)

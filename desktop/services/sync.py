@@ -45,6 +45,20 @@ from ..workspace import Workspace
 log = logging.getLogger(__name__)
 
 LAST_SYNC_KEY = "sync.last"
+FULL_CHECK_KEY = "sync.full_check_at"
+FULL_CHECK_EVERY = _dt.timedelta(hours=6)
+
+
+def _full_check_due(ws: Workspace) -> bool:
+    """Compare id lists both ways (not just counts) on the first sync and every few hours."""
+    row = ws.store.conn.execute("SELECT value FROM meta WHERE key = ?", (FULL_CHECK_KEY,)).fetchone()
+    if row is None:
+        return True
+    try:
+        last = _dt.datetime.fromisoformat(row[0].replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    return _dt.datetime.now(_dt.UTC) - last > FULL_CHECK_EVERY
 
 
 @dataclass(frozen=True)
@@ -147,6 +161,7 @@ async def run_sync(ws: Workspace, password: Callable[[], str] | None = None, *,
         password = lambda: stored  # noqa: E731
     side = StoreSide(ws.store, contract)
     started = now_iso()
+    full_done = False
     report = SyncReport()
     error = ""
     try:
@@ -157,7 +172,10 @@ async def run_sync(ws: Workspace, password: Callable[[], str] | None = None, *,
                 await c.login()
                 engine = SyncEngine(c, contract, side, page_size=page_size, on_progress=on_progress,
                                     run_local=run_local)
+                engine.full_check = _full_check_due(ws)
                 report = await engine.run()
+                if engine.full_check and not report.errors:
+                    full_done = True
                 report.errors.extend(f"{entity} {rid} from the centre not stored locally: {why}"
                                      for entity, rid, why in side.rejected)
                 with contextlib.suppress(SyncError):
@@ -179,9 +197,14 @@ async def run_sync(ws: Workspace, password: Callable[[], str] | None = None, *,
                   "trace_id": report.trace_id, "seconds": round(report.seconds, 3), "pulled": report.pulled,
                   "pushed": report.pushed, "conflicts": report.conflicts, "failed": report.failed}
         def save() -> None:
-            ws.store.run(lambda conn: conn.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (LAST_SYNC_KEY, json.dumps(record))))
+            def write(conn: apsw.Connection) -> None:
+                upsert = ("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+                          "value = excluded.value")
+                conn.execute(upsert, (LAST_SYNC_KEY, json.dumps(record)))
+                if full_done:
+                    conn.execute(upsert, (FULL_CHECK_KEY, record["finished_at"]))
+
+            ws.store.run(write)
 
         with contextlib.suppress(apsw.Error, RepDeskError):
             if run_local is not None:
@@ -212,8 +235,10 @@ def status(ws: Workspace) -> dict:
 
 def _check_value(spec, value: Any) -> Any:
     t = spec.type
-    if value is None:
-        return None
+    if value is None or value == "":
+        if t in ("int", "float", "money"):
+            raise InvalidInput(f"{spec.name} needs a value")
+        return None if t in ("date", "consent") else ""
     try:
         if t == "int":
             return int(value)
@@ -412,6 +437,9 @@ class SyncScheduler:
                 self.on_event(SchedulerEvent("busy", message=str(exc), next_in_s=delay))
             except RepDeskError as exc:
                 self.on_event(SchedulerEvent("failed", message=str(exc), next_in_s=delay))
+            except Exception as exc:  # noqa: BLE001 - a bug must not stop automatic sync for the session
+                log.error("sync failed unexpectedly", exc_info=True)
+                self.on_event(SchedulerEvent("failed", message=f"{type(exc).__name__}: {exc}", next_in_s=delay))
             finally:
                 self.running = False
             if self._stopped:

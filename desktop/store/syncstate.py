@@ -180,11 +180,12 @@ class StoreSide:
         return self.store.run(write)
 
     # -- the outbox ------------------------------------------------------------------------------------------
-    def pending(self, limit: int) -> list[OutboxItem]:
+    def pending(self, limit: int, after_id: int = 0) -> list[OutboxItem]:
         return [OutboxItem(i, c, e, lid, op, json.loads(p), json.loads(b or "{}"), st, att)
                 for i, c, e, lid, op, p, b, st, att in self.conn.execute(
                     "SELECT id, client_id, entity, local_id, op, payload_json, base_json, state, attempts "
-                    "FROM outbox WHERE state IN ('pending', 'sent') ORDER BY id LIMIT ?", (limit,))]
+                    "FROM outbox WHERE state IN ('pending', 'sent') AND id > ? ORDER BY id LIMIT ?",
+                    (after_id, limit))]
 
     def mark_sending(self, item_id: int) -> None:
         self.store.run(lambda conn: conn.execute(
