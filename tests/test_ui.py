@@ -266,3 +266,19 @@ def test_owner_filter(qtbot, window: MainWindow, demo_ws) -> None:
     window.owner_box.setCurrentIndex(1)
     qtbot.waitUntil(lambda: window.filter_applied_count > before, timeout=10_000)
     assert window.model.rowCount() == expected
+
+
+def test_stored_utc_times_are_shown_in_local_time(monkeypatch) -> None:
+    import time
+
+    from ui.main_window import _local_time
+
+    monkeypatch.setenv("TZ", "CST-8")           # POSIX form: UTC+8 without needing tzdata
+    time.tzset()
+    try:
+        assert _local_time("2026-12-04T01:30:00Z") == "2026-12-04 09:30"
+        assert _local_time("2026-12-03T20:00:00Z")[:10] == "2026-12-04"       # the day changes too
+        assert _local_time("not a time") == "not a time" and _local_time("") == ""
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -41,6 +41,17 @@ def _money(cents: int) -> str:
     return f"¥{cents / 100:,.0f}"
 
 
+def _local_time(iso: str) -> str:
+    """A stored UTC time (…Z) as the laptop's local "YYYY-MM-DD HH:MM"; anything unparsable is shown as is."""
+    try:
+        moment = _dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return iso or ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_dt.UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def order_chart(months: list[tuple[str, int]], width: int = 360, height: int = 90) -> QImage:
     """A small bar chart of monthly order value (no QtCharts: a dozen bars do not need it)."""
     image = QImage(width, height, QImage.Format.Format_ARGB32)
@@ -433,7 +444,7 @@ class MainWindow(QMainWindow):
         parts.append(f"<h3>{L['Activities']}</h3><ul>")
         for act in view.activities[:8]:
             pending = f" <i style='color:#c60'>({L['not yet synced']})</i>" if act.dirty else ""
-            parts.append(f"<li>{e(act.occurred_at[:10])} · {e(act.kind)} · {e(act.subject)} {e(act.body[:140])}"
+            parts.append(f"<li>{e(_local_time(act.occurred_at)[:10])} · {e(act.kind)} · {e(act.subject)} {e(act.body[:140])}"
                          f"{pending}</li>")
         if not view.activities:
             parts.append(f"<li style='color:gray'>{L['none']}</li>")
@@ -444,13 +455,13 @@ class MainWindow(QMainWindow):
                 colour = "#b00" if qty <= 0 else ("#c60" if qty < 20 else "inherit")
                 parts.append(f"<tr><td>{e(name)}</td><td style='color:gray'>{e(sku)}</td>"
                              f"<td align=right style='color:{colour}'>{qty:,.0f}</td>"
-                             f"<td style='color:gray'><small>{e(as_of[:16].replace('T', ' '))}</small></td></tr>")
+                             f"<td style='color:gray'><small>{e(_local_time(as_of))}</small></td></tr>")
             parts.append("</table>")
         if view.messages:
             parts.append(f"<h3>{L['Recent messages']}</h3><ul>")
             for _mid, received, text, intent in view.messages:
                 chip = f" <b>[{e(intent)}]</b>" if intent else ""
-                parts.append(f"<li>{e(received[:10])}{chip} {e(text)}</li>")
+                parts.append(f"<li>{e(_local_time(received)[:10])}{chip} {e(text)}</li>")
             parts.append("</ul>")
         if view.promotions:
             parts.append(f"<h3>{L['Competitor promotions in the region']}</h3><ul>")
