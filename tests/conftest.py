@@ -60,3 +60,29 @@ def demo_ws(demo_workspace_path: Path):
     ws = Workspace.open(demo_workspace_path, KeyStore())
     yield ws
     ws.close()
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path, demo_workspace_path: Path, keys: KeyStore):
+    """A private copy of the demo workspace (same id, so the same key) for tests that write to it."""
+    import shutil
+
+    from desktop.workspace import Workspace
+
+    shutil.copytree(demo_workspace_path, tmp_path / "ws")
+    ws = Workspace.open(tmp_path / "ws", keys)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The real intent encoder GGUF through llama.cpp, the default pack's embeddings already cached (one per run)."""
+    from local_models.intents import LlamaEncoder, default_encoder_path, default_pack
+
+    if not default_encoder_path().exists():
+        pytest.skip("run `make models` first")
+    enc = LlamaEncoder(default_encoder_path(), n_threads=2)
+    enc.embed([t for t, _ in default_pack().examples])
+    yield enc
+    enc.close()

@@ -20,25 +20,9 @@ from local_models.runtime import Cancelled, LocalModel
 pytestmark = pytest.mark.skipif(not default_encoder_path().exists(), reason="run `make models` first")
 
 
-@pytest.fixture(scope="session")
-def encoder() -> LlamaEncoder:
-    enc = LlamaEncoder(default_encoder_path(), n_threads=2)
-    enc.embed([t for t, _ in default_pack().examples])      # embeddings stay in its in-memory cache
-    return enc
-
-
 @pytest.fixture
-def ws(tmp_path: Path, demo_workspace_path: Path, keys):
-    """A private copy of the demo workspace (tests here write to it)."""
-    import shutil
-
-    from desktop.workspace import WorkspaceInfo
-
-    shutil.copytree(demo_workspace_path, tmp_path / "ws")
-    assert WorkspaceInfo.load(tmp_path / "ws").id  # same id: same key in the session keyring
-    w = Workspace.open(tmp_path / "ws", keys)
-    yield w
-    w.close()
+def ws(demo_copy: Workspace) -> Workspace:
+    return demo_copy
 
 
 @pytest.fixture

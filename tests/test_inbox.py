@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import email.utils
-import shutil
 from concurrent.futures import Future
 from email.message import EmailMessage
 from pathlib import Path
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from desktop.errors import InvalidInput
 from desktop.services.assistant import Assistant
 from desktop.services.inbox import InboxService, html_to_text
-from desktop.workspace import Workspace, WorkspaceInfo
+from desktop.workspace import Workspace
 from local_models.intents import IntentRecogniser, LlamaEncoder, default_encoder_path, default_pack
 from ui import ops
 from ui.inbox import InboxView
@@ -27,22 +26,9 @@ WAIT = 60_000
 needs_encoder = pytest.mark.skipif(not default_encoder_path().exists(), reason="run `make models` first")
 
 
-@pytest.fixture(scope="session")
-def encoder() -> LlamaEncoder:
-    if not default_encoder_path().exists():
-        pytest.skip("run `make models` first")
-    enc = LlamaEncoder(default_encoder_path(), n_threads=2)
-    enc.embed([t for t, _ in default_pack().examples])
-    return enc
-
-
 @pytest.fixture
-def ws(tmp_path: Path, demo_workspace_path: Path, keys):
-    shutil.copytree(demo_workspace_path, tmp_path / "ws")
-    assert WorkspaceInfo.load(tmp_path / "ws").id
-    w = Workspace.open(tmp_path / "ws", keys)
-    yield w
-    w.close()
+def ws(demo_copy: Workspace) -> Workspace:
+    return demo_copy
 
 
 @pytest.fixture

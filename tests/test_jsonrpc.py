@@ -1,8 +1,7 @@
 """The Tryton JSON-RPC connector (sync/jsonrpc.py) against the real Tryton server, through a fault-injecting proxy.
 
-Server tests use the session-scoped `tryton` fixture (tests/tryton_server.py). Where that module does not exist
-yet, a stand-in fixture reads an already running server from the environment (REPDESK_TRYTON_URL,
-REPDESK_TRYTON_DB, REPDESK_TRYTON_USERS="login:password,...", REPDESK_TRYTON_ADMIN_PASSWORD) and skips otherwise.
+Server tests use the session-scoped `tryton` fixture (tests/tryton_server.py): a server that cannot start fails
+them, as it fails the sync tests.
 Coroutines run with `asyncio.run` (no pytest-asyncio).
 """
 
@@ -12,7 +11,6 @@ import asyncio
 import base64
 import datetime as dt
 import logging
-import os
 import random
 import re
 import socket
@@ -20,13 +18,11 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
 
-import tests.conftest as _conftest  # to see whether it already provides `tryton`
 from sync.errors import (
     AccessDenied,
     Ambiguous,
@@ -47,21 +43,6 @@ from sync.jsonrpc import (
     remote_error,
 )
 from tests.faultproxy import FaultProxy
-
-if not (hasattr(_conftest, "tryton") or "tests.tryton_server" in getattr(_conftest, "pytest_plugins", ())):
-    try:  # the shared session-scoped server fixture; imported so that pytest finds it in this module
-        from tests.tryton_server import tryton  # noqa: F401
-    except ImportError:  # stand-in until tests/tryton_server.py exists
-
-        @pytest.fixture(scope="session")
-        def tryton() -> Any:
-            url = os.environ.get("REPDESK_TRYTON_URL")
-            if not url:
-                pytest.skip("no Tryton server: tests/tryton_server.py missing and REPDESK_TRYTON_URL unset")
-            users = dict(p.split(":", 1) for p in os.environ.get("REPDESK_TRYTON_USERS", "").split(",") if p)
-            return SimpleNamespace(url=url, database=os.environ.get("REPDESK_TRYTON_DB", "repdesk"), users=users,
-                                   admin_password=os.environ.get("REPDESK_TRYTON_ADMIN_PASSWORD", "admin"))
-
 
 REP = "rep.wang"
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-01$")
@@ -112,12 +93,9 @@ def unique_name(tag: str) -> str:
 
 
 @pytest.fixture
-def server(request: pytest.FixtureRequest) -> Any:
-    """The shared server; every server test is skipped (not failed) when it cannot start."""
-    try:
-        return request.getfixturevalue("tryton")
-    except Exception as exc:  # a server that cannot start skips the server tests, not fails them
-        pytest.skip(f"Tryton server unavailable: {type(exc).__name__}: {exc}")
+def server(tryton: Any) -> Any:
+    """The shared server (tests/tryton_server.py)."""
+    return tryton
 
 
 @pytest.fixture

@@ -37,13 +37,9 @@ def write_json(path: Path, data) -> Path:
 
 
 @pytest.fixture
-def ws_copy(demo_workspace_path: Path, tmp_path: Path):
-    """A private copy of the demo workspace (same id, so the same key): the view may write its manifest."""
-    target = tmp_path / "ws"
-    shutil.copytree(demo_workspace_path, target)
-    ws = Workspace.open(target, KeyStore())
-    yield ws
-    ws.close()
+def ws_copy(demo_copy):
+    """The view may write its manifest: a private copy."""
+    return demo_copy
 
 
 # -- the module -------------------------------------------------------------------------------------------------

@@ -340,19 +340,16 @@ def test_scheduler_syncs_on_start_on_demand_and_when_the_server_is_back(rep_ws: 
     assert any(e.kind == "progress" and e.progress.phase.startswith("pull:") for e in events)
 
 
-def test_suggestion_feedback_reaches_the_centre(rep_ws: Workspace, fresh_tryton) -> None:
+def test_suggestion_feedback_reaches_the_centre(rep_ws: Workspace, fresh_tryton, encoder) -> None:
     from desktop.services.assistant import Assistant
-    from local_models.intents import IntentRecogniser, LlamaEncoder, default_encoder_path, default_pack
+    from local_models.intents import IntentRecogniser, default_pack
 
-    if not default_encoder_path().exists():
-        pytest.skip("run `make models` first")
-    encoder = LlamaEncoder(default_encoder_path(), n_threads=2)
-    with Assistant(rep_ws.store, IntentRecogniser(encoder), default_pack(), rep=REP) as assistant:
-        assistant.fit()
-        result = assistant.suggest("请报一下100盒血糖试纸的价格")
-        assistant.record_feedback(result.actions[0].suggestion_id, "reject", "wrong_action",
-                                  reason_text="先确认库存")
-        assistant.record_feedback(result.actions[1].suggestion_id, "edit", edited_text="您好，报价单稍后发您。")
+    assistant = Assistant(rep_ws.store, IntentRecogniser(encoder), default_pack(), rep=REP)   # the shared encoder: no close here
+    assistant.fit()
+    result = assistant.suggest("请报一下100盒血糖试纸的价格")
+    assistant.record_feedback(result.actions[0].suggestion_id, "reject", "wrong_action",
+                              reason_text="先确认库存")
+    assistant.record_feedback(result.actions[1].suggestion_id, "edit", edited_text="您好，报价单稍后发您。")
     report = sync(rep_ws)
     assert report.of("feedback").pushed == 2
     call = central(fresh_tryton, REP)

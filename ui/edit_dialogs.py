@@ -87,9 +87,8 @@ class OpportunityDialog(_EditDialog):
         super().__init__(parent)
         self.workspace = workspace
         self.setWindowTitle(self.tr("Update an opportunity"))
-        self.rows = workspace.store.conn.execute(
-            "SELECT id, title, stage, amount_cents, probability FROM opportunities WHERE account_id = ? AND "
-            "deleted = 0 AND stage NOT IN ('won', 'lost') ORDER BY expected_close", (account_id,)).fetchall()
+        self.rows = [(o.id, o.title, o.stage, o.amount_cents, o.probability)
+                     for o in AccountService(workspace.store).open_opportunities(account_id)]
         self.which = QComboBox(self)
         for row in self.rows:
             self.which.addItem(row[1], row[0])
@@ -151,9 +150,10 @@ class ContactDialog(_EditDialog):
         super().__init__(parent)
         self.workspace = workspace
         self.setWindowTitle(self.tr("Edit a contact"))
-        self.rows = workspace.store.conn.execute(
-            "SELECT id, name, title, phone, email, wechat, consent_email, consent_phone, consent_sms, consent_wechat "
-            "FROM contacts WHERE account_id = ? AND deleted = 0 ORDER BY id", (account_id,)).fetchall()
+        flag = {True: 1, False: 0, None: None}
+        self.rows = [(c.id, c.name, c.title, c.phone, c.email, c.wechat,
+                      *(flag[c.consent.get(ch)] for ch in self.CHANNELS))
+                     for c in AccountService(workspace.store).contacts(account_id)]
         self.which = QComboBox(self)
         for row in self.rows:
             self.which.addItem(row[1], row[0])

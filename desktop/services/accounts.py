@@ -8,7 +8,7 @@ import uuid
 import apsw
 
 from ..changes import Changes
-from ..domain import Account, Account360, AccountRow, SearchHit
+from ..domain import Account, Account360, AccountRow, Contact, Opportunity, SearchHit
 from ..errors import InvalidInput, NotFound
 from ..store import Store, now_iso, outbox
 from ..store import accounts as repo
@@ -26,6 +26,12 @@ class AccountService:
     def __init__(self, store: Store, conn: apsw.Connection | None = None) -> None:
         self.store = store
         self.conn = conn or store.conn
+
+    def open_opportunities(self, account_id: int) -> list[Opportunity]:
+        return repo.open_opportunities(self.conn, account_id)
+
+    def contacts(self, account_id: int) -> list[Contact]:
+        return repo.contacts_of(self.conn, account_id)
 
     def search(self, text: str, limit: int = 50) -> list[SearchHit]:
         return repo.search(self.conn, text, limit)

@@ -173,12 +173,8 @@ def contacts_of(conn: apsw.Connection, account_id: int) -> list[Contact]:
     return out
 
 
-def account_360(conn: apsw.Connection, account_id: int, today: _dt.date | None = None) -> Account360 | None:
-    account = get(conn, account_id)
-    if account is None:
-        return None
-    today = today or _dt.date.today()
-    opps = [
+def open_opportunities(conn: apsw.Connection, account_id: int) -> list[Opportunity]:
+    return [
         Opportunity(*r[:7], dirty=bool(r[7]))
         for r in conn.execute(
             "SELECT id, account_id, title, stage, amount_cents, probability, expected_close, dirty "
@@ -187,6 +183,14 @@ def account_360(conn: apsw.Connection, account_id: int, today: _dt.date | None =
             (account_id,),
         )
     ]
+
+
+def account_360(conn: apsw.Connection, account_id: int, today: _dt.date | None = None) -> Account360 | None:
+    account = get(conn, account_id)
+    if account is None:
+        return None
+    today = today or _dt.date.today()
+    opps = open_opportunities(conn, account_id)
     orders = [
         OrderSummary(*r)
         for r in conn.execute(
