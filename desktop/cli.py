@@ -28,7 +28,7 @@ from .workspace import DB_NAME, Workspace, WorkspaceInfo
 log = logging.getLogger(__name__)
 
 COMMANDS = ("demo", "search", "account", "messages", "doctor", "eval-intents", "suggest", "models", "feedback",
-            "connect", "sync", "conflicts", "edit")
+            "connect", "sync", "conflicts", "edit", "verify")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     _workspace_arg(common, argparse.SUPPRESS)
     parser = _Parser(prog="repdesk", description="RepDesk: offline-first assistant for field sales reps.")
     parser.add_argument("--version", action="version", version=f"repdesk {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (store, models, one suggestion, one offscreen window paint) "
+                             "on a throwaway workspace; prints one line, exits 0 or 1. With --platform xcb "
+                             "(or wayland) it paints on the real display instead")
     _workspace_arg(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -139,8 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("connect", parents=[common], help="connect the workspace to a central system")
     csub = p.add_subparsers(dest="connect_kind", metavar="SYSTEM", required=True)
     pc = csub.add_parser("tryton", parents=[common], help="a Tryton server (JSON-RPC)")
-    pc.add_argument("--url", required=True, help="server address, e.g. http://127.0.0.1:8000/")
-    pc.add_argument("--database", required=True)
+    pc.add_argument("--url", help="server address, e.g. http://127.0.0.1:8000/ (default: IT's policy)")
+    pc.add_argument("--database", help="database name (default: IT's policy)")
     pc.add_argument("--user", required=True)
     pc.set_defaults(func=cmd_connect)
 
@@ -165,6 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", type=int)
     p.add_argument("changes", nargs="+", metavar="FIELD=VALUE")
     p.set_defaults(func=cmd_edit)
+
+    p = sub.add_parser("verify", help="check a release artefact against its signed SHA256SUMS (for IT)")
+    p.add_argument("artefact", type=Path, help="a .tar.gz / .deb (SHA256SUMS and SHA256SUMS.sig beside it), or a "
+                                               "release folder (checks every listed file)")
+    p.add_argument("--key", type=Path, default=None, metavar="PUBLIC_KEY",
+                   help="trust this Ed25519 public key (PEM) instead of IT's policy or the key pinned in this build")
+    p.add_argument("--sums", type=Path, default=None, help="the checksum list (default: SHA256SUMS beside it)")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("doctor", parents=[common], help="check this installation and the workspace")
     p.add_argument("--json", action="store_true")
@@ -475,7 +487,15 @@ def _password_for_connect(login: str) -> str:
 def cmd_connect(args: argparse.Namespace) -> int:
     from .services import sync as sync_service
 
+    from .settings import check_central_allowed, load_settings
+
     target = _workspace_path(args).expanduser()
+    current = load_settings()
+    args.url = args.url or current.values.central_url
+    args.database = args.database or current.values.central_database
+    if not args.url or not args.database:
+        raise InvalidInput("give --url and --database (no central system is set by IT's policy or the settings)")
+    check_central_allowed(args.url, args.database, current)     # before asking for a password
     settings = sync_service.CentralSettings("tryton", args.url, args.database, args.user)
     password = _password_for_connect(args.user)
     created = False
@@ -593,6 +613,13 @@ def cmd_edit(args: argparse.Namespace) -> int:
         return 0
     print(f"saved; queued for the next sync: {args.entity} {args.id} {', '.join(changes)}")
     return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .release import run_verify
+
+    log.info("verify %s", args.artefact)
+    return run_verify(args.artefact, key=args.key, sums=args.sums)
 
 
 def cmd_eval_intents(args: argparse.Namespace) -> int:

@@ -87,9 +87,9 @@ class KeyLocation:
 class KeyStore:
     """Creates and finds the random key of each workspace's database."""
 
-    def __init__(self, config_dir: Path | None = None) -> None:
+    def __init__(self, config_dir: Path | None = None, status: KeyringStatus | None = None) -> None:
         self._config_dir = config_dir
-        self._status: KeyringStatus | None = None
+        self._status: KeyringStatus | None = status     # given: e.g. the self-test keeps out of the keyring
 
     @property
     def status(self) -> KeyringStatus:

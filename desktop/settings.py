@@ -26,12 +26,17 @@ names another file (tests, pilots)::
         "reason": "Set by Sales IT (ticket OPS-1234)",
         "locked": {"sync_interval_minutes": 30, "language": "zh_CN"},
         "reasons": {"sync_interval_minutes": "Keeps the load on the ERP predictable"},
-        "allowed_model_sha256": ["<64 hex digits>", "..."]
+        "allowed_model_sha256": ["<64 hex digits>", "..."],
+        "release_public_key": "<base64 of the Ed25519 release key, or its PEM text>"
       }
 
 Every key under ``locked`` overrides the user's (and the workspace's) value and cannot be saved; the UI shows it
 read-only with ``reasons[key]`` or else ``reason``. ``allowed_model_sha256`` (policy only) restricts which GGUF
-files may be added or used; empty or absent means any. An invalid policy value is ignored with a warning.
+files may be added or used; empty or absent means any. ``release_public_key`` (policy only) is the key
+``repdesk verify`` trusts for release artefacts (see desktop/release.py). Locking ``central_url`` /
+``central_database`` also binds connections: a workspace cannot connect, or sync, to another system
+(:func:`check_central_allowed`). An invalid policy value is ignored with a warning.
+The template IT starts from is installer/policy.example.json.
 
 No Qt here: the settings view (`ui/settings_view.py`) calls these functions on a worker thread.
 """
@@ -69,7 +74,7 @@ INTERVAL_RANGE = (1, 24 * 60)
 THREADS_RANGE = (1, 16)
 CONTEXT_RANGE = (512, 8192)
 WORKSPACE_KEYS = frozenset({"sync_interval_minutes"})
-POLICY_ONLY_KEYS = frozenset({"allowed_model_sha256"})
+POLICY_ONLY_KEYS = frozenset({"allowed_model_sha256", "release_public_key"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -89,6 +94,7 @@ class Settings:
     central_database: str = ""
     central_user: str = ""
     allowed_model_sha256: tuple[str, ...] = ()   # from IT's policy only
+    release_public_key: str = ""             # from IT's policy only: the key `repdesk verify` trusts
 
 
 KEYS = tuple(f.name for f in fields(Settings) if f.name != "version")
@@ -170,6 +176,14 @@ def validate(key: str, value: Any) -> Any:
         if bad:
             raise InvalidInput(f"allowed_model_sha256: {bad[0]!r} is not a sha256 checksum", key=key)
         return items
+    if key == "release_public_key":
+        if not isinstance(value, str):
+            raise InvalidInput("release_public_key: expected the PEM text or base64 of an Ed25519 public key",
+                               key=key)
+        from .release import load_public_key
+
+        load_public_key(value, "release_public_key")     # InvalidInput when it is not an Ed25519 public key
+        return value.strip()
     raise InvalidInput(f"unknown setting {key!r}", key=key)
 
 
@@ -249,10 +263,12 @@ def load_settings(workspace: Workspace | None = None) -> EffectiveSettings:
                 continue
             why = reasons.get(key)
             locked[key] = (why if isinstance(why, str) and why else general) or "set by your IT department"
-        if "allowed_model_sha256" in policy:
+        for key in sorted(POLICY_ONLY_KEYS):
+            if key not in policy:
+                continue
             try:
-                values["allowed_model_sha256"] = validate("allowed_model_sha256", policy["allowed_model_sha256"])
-                locked["allowed_model_sha256"] = general or "set by your IT department"
+                values[key] = validate(key, policy[key])
+                locked[key] = general or "set by your IT department"
             except InvalidInput as exc:
                 warnings.append(f"managed policy: {exc}; not enforced")
 
@@ -329,6 +345,21 @@ def save_settings(changes: Mapping[str, Any], workspace: Workspace | None = None
             raise RepDeskError(f"the workspace settings could not be saved in {workspace.folder} "
                                f"({exc.strerror or exc})") from None
     return load_settings(workspace)
+
+
+def check_central_allowed(url: str, database: str, current: EffectiveSettings | None = None) -> None:
+    """InvalidInput when IT's policy locks the central system and (url, database) is another one."""
+    current = current or load_settings()
+    for key, value in (("central_url", url), ("central_database", database)):
+        if not current.is_locked(key):
+            continue
+        wanted = getattr(current.values, key)
+        same = value.rstrip("/").lower() == wanted.rstrip("/").lower() if key == "central_url" else value == wanted
+        if not same:
+            what = "server" if key == "central_url" else "database"
+            raise InvalidInput(f"your IT department only allows the central {what} {wanted!r} "
+                               f"({current.reason(key)}); {value!r} is not allowed", key=key,
+                               reason=current.reason(key))
 
 
 # -- the central password, as the settings view shows it -------------------------------------------------------

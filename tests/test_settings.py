@@ -3,6 +3,7 @@ a copy of the demo workspace."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import importlib.util
 import json
@@ -19,6 +20,8 @@ from desktop.errors import DiskFull, InvalidInput
 from desktop.secrets import KeyStore
 from desktop.services import sync as sync_service
 from desktop.workspace import Workspace
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -374,3 +377,58 @@ def test_view_add_then_use_emits_model_changed(qtbot, make_view, ws_copy: Worksp
     view.on_verify_clicked()
     qtbot.waitUntil(lambda: not view.models_busy.isVisible(), timeout=20_000)
     assert "checksum mismatch" in view.models_status.text()
+
+
+# -- IT's policy pins the central system (issue 6) ----------------------------------------------------------------
+
+def test_policy_example_shipped_with_the_installers_is_valid(policy_file: Path) -> None:
+    """installer/policy.example.json is what IT starts from: everything in it is understood, and the one
+    placeholder it holds (the release key, known only once IT has one) is reported, not silently accepted."""
+    write_json(policy_file, (REPO / "installer" / "policy.example.json").read_text(encoding="utf-8"))
+    eff = st.load_settings()
+    assert eff.values.central_url == "https://erp.example.com/" and eff.values.central_database == "sales"
+    assert eff.values.sync_interval_minutes == 30 and eff.values.language == "zh_CN"
+    assert len(eff.values.allowed_model_sha256) == 1
+    assert {"central_url", "central_database", "sync_interval_minutes", "language",
+            "allowed_model_sha256"} <= set(eff.locked)
+    assert eff.values.release_public_key == ""
+    assert len(eff.warnings) == 1 and "release_public_key" in eff.warnings[0]
+
+
+def test_locked_central_system_binds_connect_and_sync(policy_file: Path, tmp_path: Path, capsys) -> None:
+    from desktop import cli
+    from desktop.errors import CentralRefused
+
+    write_json(policy_file, {"reason": "Sales IT", "locked": {"central_url": "https://erp.example.com/",
+                                                              "central_database": "sales"}})
+    st.check_central_allowed("https://ERP.example.com", "sales")          # same system, spelt differently
+    with pytest.raises(InvalidInput, match="only allows the central server 'https://erp.example.com/'"):
+        st.check_central_allowed("http://127.0.0.1:8000/", "sales")
+    with pytest.raises(InvalidInput, match="only allows the central database 'sales'"):
+        st.check_central_allowed("https://erp.example.com/", "test")
+
+    # the CLI refuses before asking for a password, and leaves no workspace behind
+    target = tmp_path / "ws"
+    code = cli.main(["connect", "tryton", "--url", "http://127.0.0.1:9/", "--user", "li.wei",
+                     "--workspace", str(target)])
+    assert code == 1 and "only allows the central server" in capsys.readouterr().err
+    assert not target.exists()
+
+    # a workspace connected elsewhere before the policy arrived is not synced
+    ws = Workspace.create(target, KeyStore(), kind="central")
+    try:
+        ws.info.settings["central"] = {"kind": "tryton", "url": "http://127.0.0.1:9/", "database": "sales",
+                                       "login": "li.wei"}
+        ws.save_info()
+        with pytest.raises(CentralRefused, match="not synced: your IT department only allows"):
+            asyncio.run(sync_service.run_sync(ws, password=lambda: "x"))
+    finally:
+        ws.close()
+
+
+def test_view_locked_central_server_is_read_only(make_view, ws_copy: Workspace, policy_file: Path) -> None:
+    write_json(policy_file, {"reason": "Sales IT", "locked": {"central_url": "https://erp.example.com/"}})
+    view = make_view(ws_copy)
+    assert view.url_edit.text() == "https://erp.example.com/" and not view.url_edit.isEnabled()
+    assert view.lock_labels["central_url"].isVisible()
+    assert view.database_edit.isEnabled()

@@ -12,6 +12,10 @@ from pathlib import Path
 
 def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "--self-test" in argv:                # the installation check IT runs after deploying (frozen or not)
+        from .selftest import main as self_test
+
+        sys.exit(self_test(argv))
     from desktop.cli import is_cli
     from desktop.cli import main as cli_main
 
@@ -43,6 +47,12 @@ def run_gui(argv: list[str]) -> int:
     app.setApplicationName("RepDesk")
     app.setOrganizationName("RepDesk")
     app.setApplicationDisplayName("RepDesk")
+    app.setDesktopFileName("com.repdesk.RepDesk")     # matches the installed .desktop entry (Wayland, docks)
+    from importlib import resources
+
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(resources.files("ui").joinpath("assets", "repdesk.svg"))))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     closing = asyncio.Event()

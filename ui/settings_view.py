@@ -388,7 +388,7 @@ class SettingsView(QWidget):
                 "Only models approved by your IT department can be added or used (%n approved): %1", "",
                 len(cur.values.allowed_model_sha256)).replace("%1", cur.reason("allowed_model_sha256")))
             self.allowed_note.show()
-        locked = [k for k in cur.locked if k != "allowed_model_sha256"]
+        locked = [k for k in cur.locked if k not in settings_mod.POLICY_ONLY_KEYS]
         self.policy_banner.setVisible(bool(cur.locked))
         if cur.locked:
             self.policy_banner.setText(self.tr(

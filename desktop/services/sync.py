@@ -37,7 +37,7 @@ from ..errors import (
     SyncBusy,
 )
 from ..secrets import PasswordStore
-from ..settings import load_settings
+from ..settings import check_central_allowed, load_settings
 from ..store import now_iso, outbox
 from ..store.syncstate import StoreSide
 from ..workspace import Workspace
@@ -122,6 +122,7 @@ def connect(ws: Workspace, settings: CentralSettings, password: str, passwords: 
             settings.url, settings.database, settings.login):
         raise InvalidInput(f"the workspace at {ws.folder} is already connected to {current['url']} as "
                            f"{current['login']}; use another workspace for another system or user")
+    check_central_allowed(settings.url, settings.database)      # IT's policy may pin the central system
     info = asyncio.run(check_login(settings, password, **kwargs))
     ws.info.kind = "central"
     ws.info.settings["central"] = asdict(settings)
@@ -152,6 +153,10 @@ async def run_sync(ws: Workspace, password: Callable[[], str] | None = None, *,
     """Push the outbox, pull the rep's book, record the outcome. Raises CentralUnavailable / CentralRefused /
     SyncBusy with one-line messages; local changes stay queued whatever happens."""
     settings = CentralSettings.of(ws)
+    try:
+        check_central_allowed(settings.url, settings.database)
+    except InvalidInput as exc:
+        raise CentralRefused(f"not synced: {exc}") from None
     contract = contract or load_contract()
     if password is None:
         stored = PasswordStore().get(ws.info.id, settings.login)
