@@ -486,7 +486,6 @@ def _password_for_connect(login: str) -> str:
 
 def cmd_connect(args: argparse.Namespace) -> int:
     from .services import sync as sync_service
-
     from .settings import check_central_allowed, load_settings
 
     target = _workspace_path(args).expanduser()
