@@ -756,6 +756,21 @@ def doctor_report(workspace: Path, keys: KeyStore | None = None) -> dict:
             report["problems"].append(str(exc))
         if db.get("encrypted_on_disk") is False:
             report["problems"].append("the database file is NOT encrypted")
+    from . import release
+    from .settings import load_settings
+
+    current = load_settings()
+    report["policy"] = {
+        "file": str(current.policy_path) if current.policy_path else f"none (IT places it at "
+                                                                     f"{paths.site_config_dir() / 'policy.json'})",
+        "locked": ", ".join(sorted(current.locked)) or "nothing",
+        "warnings": "; ".join(current.warnings),
+    }
+    try:
+        trusted = release.trusted_key()
+        report["policy"]["release_key"] = trusted.describe()
+    except RepDeskError as exc:
+        report["policy"]["release_key"] = f"none ({exc.code})"
     info = runtime_info()
     report["model"] = {
         "runtime": f"llama.cpp via llama-cpp-python {info.version}" if info.available else f"unavailable: {info.error}",
@@ -791,7 +806,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(report)
         return 1 if report["problems"] else 0
-    for section in ("versions", "paths", "keyring", "database", "central", "model"):
+    for section in ("versions", "paths", "keyring", "database", "central", "policy", "model"):
         if section not in report:
             continue
         print(f"{section}:")
