@@ -711,7 +711,7 @@ def doctor_report(workspace: Path, keys: KeyStore | None = None) -> dict:
             "data": str(paths.data_dir()),
             "config": str(paths.config_dir()),
             "logs": str(paths.log_dir()),
-            "policy": str(paths.site_config_dir()),
+            "policy": str(paths.managed_policy_file()),
         },
         "keyring": {
             "backend": status.backend,
@@ -762,7 +762,7 @@ def doctor_report(workspace: Path, keys: KeyStore | None = None) -> dict:
     current = load_settings()
     report["policy"] = {
         "file": str(current.policy_path) if current.policy_path else f"none (IT places it at "
-                                                                     f"{paths.site_config_dir() / 'policy.json'})",
+                                                                     f"{paths.managed_policy_file()})",
         "locked": ", ".join(sorted(current.locked)) or "nothing",
         "warnings": "; ".join(current.warnings),
     }

@@ -6,6 +6,7 @@ Tests point XDG_DATA_HOME / XDG_CONFIG_HOME / XDG_STATE_HOME at a temporary fold
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -28,8 +29,20 @@ def log_dir() -> Path:
 
 
 def site_config_dir() -> Path:
-    """System-wide configuration (IT's managed policy file)."""
-    return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False))
+    """System-wide configuration: the folder of IT's managed policy file (see managed_policy_file)."""
+    return managed_policy_file().parent
+
+
+def managed_policy_file() -> Path:
+    """Where IT's policy file lives. Fixed per OS, so a user's environment cannot move it elsewhere (platformdirs
+    alone would follow $XDG_CONFIG_DIRS on Linux and macOS): /etc/xdg/RepDesk/policy.json,
+    /Library/Application Support/RepDesk/policy.json, or ProgramData\\RepDesk\\policy.json on Windows (found with the
+    known-folder API, not an environment variable)."""
+    if sys.platform == "win32":
+        return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "policy.json"
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support") / APP_NAME / "policy.json"
+    return Path("/etc/xdg") / APP_NAME / "policy.json"
 
 
 def default_workspace() -> Path:

@@ -17,9 +17,10 @@ Where each value lives (one source of truth per key):
   back to its default with a warning, and a damaged file is read as empty (and kept as ``settings.json.damaged``
   on the next save) — settings never stop the app from starting.
 
-The managed policy is a JSON file IT deploys to ``site_config_dir()/policy.json`` (``/etc/xdg/RepDesk`` on Linux,
-``C:\\ProgramData\\RepDesk`` on Windows, ``/Library/Application Support/RepDesk`` on macOS); ``$REPDESK_POLICY``
-names another file (tests, pilots)::
+The managed policy is a JSON file IT deploys to :func:`desktop.paths.managed_policy_file` (``/etc/xdg/RepDesk`` on
+Linux, ``C:\\ProgramData\\RepDesk`` on Windows, ``/Library/Application Support/RepDesk`` on macOS; a fixed place the
+user's environment cannot move). Only where no such file exists does ``$REPDESK_POLICY`` name another file
+(tests, pilots)::
 
       {
         "version": 1,
@@ -194,16 +195,19 @@ def settings_path() -> Path:
 
 
 def policy_path() -> Path:
+    """IT's file at the fixed system location when it exists (nothing in the user's environment replaces it);
+    otherwise ``$REPDESK_POLICY`` (pilots, tests), otherwise that system location."""
+    system = paths.managed_policy_file()
     env = os.environ.get(POLICY_ENV)
-    if env:
+    if env and not system.exists():
         return Path(env).expanduser()
-    return paths.site_config_dir() / POLICY_FILE
+    return system
 
 
 def _read_json(path: Path, what: str, warnings: list[str]) -> dict | None:
     """The object in the file; None when absent; {} (with a warning) when unreadable."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))     # a BOM (Windows editors) is fine
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
@@ -247,6 +251,8 @@ def load_settings(workspace: Workspace | None = None) -> EffectiveSettings:
 
     locked: dict[str, str] = {}
     ppath = policy_path()
+    if os.environ.get(POLICY_ENV) and ppath == paths.managed_policy_file():
+        warnings.append(f"{POLICY_ENV} is ignored: IT's policy at {ppath} applies")
     policy = _read_json(ppath, "the managed policy", warnings)
     if policy is not None:
         general = policy.get("reason") if isinstance(policy.get("reason"), str) else ""

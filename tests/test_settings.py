@@ -177,7 +177,29 @@ def test_write_is_atomic(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_policy_location_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(st.POLICY_ENV)
-    assert st.policy_path() == paths.site_config_dir() / "policy.json"
+    monkeypatch.setenv("XDG_CONFIG_DIRS", "/tmp/somewhere-a-user-controls")      # does not move IT's file
+    assert st.policy_path() == paths.managed_policy_file() == Path("/etc/xdg/RepDesk/policy.json")
+
+
+def test_system_policy_wins_over_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 policy_file: Path) -> None:
+    """A rep cannot unlock settings by pointing $REPDESK_POLICY at a file of their own once IT's file exists.
+    (The system location is redirected to a temporary folder: tests do not write to /etc.)"""
+    system = write_json(tmp_path / "etc" / "policy.json", {"reason": "IT", "locked": {"language": "zh_CN"}})
+    write_json(policy_file, {"locked": {"language": "en"}})                       # the rep's own "policy"
+    assert st.load_settings().values.language == "en"                             # no system file: env is used
+    monkeypatch.setattr(paths, "managed_policy_file", lambda: system)
+    eff = st.load_settings()
+    assert eff.values.language == "zh_CN" and eff.policy_path == system
+    assert any(f"{st.POLICY_ENV} is ignored" in w for w in eff.warnings)
+
+
+def test_policy_with_a_byte_order_mark_is_read(policy_file: Path) -> None:
+    """Windows editors (PowerShell 5.1's -Encoding UTF8) write a BOM: the policy still applies."""
+    policy_file.parent.mkdir(parents=True, exist_ok=True)
+    policy_file.write_bytes(b"\xef\xbb\xbf" + json.dumps({"locked": {"language": "zh_CN"}}).encode())
+    eff = st.load_settings()
+    assert eff.values.language == "zh_CN" and eff.is_locked("language") and not eff.warnings
 
 
 # -- the view ---------------------------------------------------------------------------------------------------

@@ -137,6 +137,33 @@ def test_first_start_creates_the_demo_workspace_and_opens_the_window(qtbot, tmp_
     controller.shutdown()
 
 
+def test_eml_files_given_on_the_command_line_are_imported(qtbot, tmp_path: Path, demo_workspace_path: Path,
+                                                         keys) -> None:
+    """`repdesk mail.eml` (the desktop's "Open with RepDesk" for message/rfc822) imports the mail into the Inbox."""
+    import email.utils
+    import shutil
+
+    from tests.test_inbox import _eml
+    from ui.app import _gui_args
+
+    shutil.copytree(demo_workspace_path, tmp_path / "ws")
+    mail = _eml(tmp_path / "order.eml", "buyer@example.com", "Stock?", "Do you have 40 units in stock?",
+                "<cli-open@x>", date=email.utils.format_datetime(email.utils.localtime()))
+    workspace, files = _gui_args(["--workspace", str(tmp_path / "ws"), str(mail), "--ignored", "notes.txt"])
+    assert workspace == tmp_path / "ws" and files == [mail]
+    controller = AppController(workspace, keys, open_files=files)
+    controller.start()
+    qtbot.waitUntil(lambda: controller.window is not None, timeout=60_000)
+    qtbot.addWidget(controller.window)
+    conn = controller.workspace.store.conn
+
+    def imported() -> int:
+        return conn.execute("SELECT count(*) FROM inbound_messages WHERE source_ref = '<cli-open@x>'").fetchone()[0]
+
+    qtbot.waitUntil(lambda: imported() == 1, timeout=20_000)
+    controller.shutdown()
+
+
 def test_unreadable_workspace_is_reported_not_crashed(qtbot, tmp_path: Path, keys, monkeypatch) -> None:
     ws = Workspace.create(tmp_path / "ws", keys)
     ws.close()

@@ -24,13 +24,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     sys.exit(run_gui(argv))
 
 
-def _gui_args(argv: list[str]) -> Path | None:
+def _gui_args(argv: list[str]) -> tuple[Path | None, list[Path]]:
+    """The workspace, and the .eml files to import (`repdesk mail.eml`: the desktop's "Open with RepDesk")."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="repdesk", add_help=False)
     parser.add_argument("--workspace", type=Path)
-    args, _unknown = parser.parse_known_args(argv)
-    return args.workspace
+    args, unknown = parser.parse_known_args(argv)
+    files = [Path(a) for a in unknown if not a.startswith("-") and a.lower().endswith(".eml")]
+    return args.workspace, files
 
 
 def run_gui(argv: list[str]) -> int:
@@ -42,7 +44,7 @@ def run_gui(argv: list[str]) -> int:
     from desktop import logs
 
     logs.setup()
-    workspace_path = _gui_args(argv)
+    workspace_path, open_files = _gui_args(argv)
     app = QApplication.instance() or QApplication(["repdesk", *argv])
     app.setApplicationName("RepDesk")
     app.setOrganizationName("RepDesk")
@@ -60,7 +62,7 @@ def run_gui(argv: list[str]) -> int:
 
     from .controller import AppController
 
-    controller = AppController(workspace_path)
+    controller = AppController(workspace_path, open_files=open_files)
     controller.start()
     with loop:
         loop.run_until_complete(closing.wait())

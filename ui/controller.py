@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 
 
 class AppController(QObject):
-    def __init__(self, workspace_path: Path | None, keys: KeyStore | None = None) -> None:
+    def __init__(self, workspace_path: Path | None, keys: KeyStore | None = None,
+                 open_files: list[Path] | tuple[Path, ...] = ()) -> None:
         super().__init__()
+        self._open_files = list(open_files)     # .eml files given on the command line, imported once
         self.path = (workspace_path or paths.default_workspace()).expanduser()
         self.keys = keys or KeyStore()
         self.workspace: Workspace | None = None
@@ -108,6 +110,9 @@ class AppController(QObject):
         inbox.messages_loaded.connect(lambda: self.on_inbox_loaded(inbox))
         if hasattr(inbox, "import_files"):
             window.files_dropped.connect(inbox.import_files)      # .eml dropped anywhere on the window
+            if self._open_files:
+                files, self._open_files = self._open_files, []
+                QTimer.singleShot(0, lambda: inbox.import_files(files))
         window.add_view("inbox", inbox, window.view_title("inbox"), 0)
         for action in (getattr(inbox, "new_message_action", None), getattr(inbox, "accept_top_action", None)):
             if action is not None:              # work from every view
