@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     pc = csub.add_parser("tryton", parents=[common], help="a Tryton server (JSON-RPC)")
     pc.add_argument("--url", help="server address, e.g. http://127.0.0.1:8000/ (default: IT's policy)")
     pc.add_argument("--database", help="database name (default: IT's policy)")
-    pc.add_argument("--user", required=True)
+    pc.add_argument("--user", help="your user name on the central system (default: IT's policy)")
     pc.set_defaults(func=cmd_connect)
 
     p = sub.add_parser("sync", parents=[common], help="sync with the central system (or: sync status)")
@@ -492,9 +492,10 @@ def cmd_connect(args: argparse.Namespace) -> int:
     current = load_settings()
     args.url = args.url or current.values.central_url
     args.database = args.database or current.values.central_database
-    if not args.url or not args.database:
-        raise InvalidInput("give --url and --database (no central system is set by IT's policy or the settings)")
-    check_central_allowed(args.url, args.database, current)     # before asking for a password
+    args.user = args.user or current.values.central_user
+    if not args.url or not args.database or not args.user:
+        raise InvalidInput("give --url, --database and --user (IT's policy and the settings set no default)")
+    check_central_allowed(args.url, args.database, args.user, current)     # before asking for a password
     settings = sync_service.CentralSettings("tryton", args.url, args.database, args.user)
     password = _password_for_connect(args.user)
     created = False

@@ -38,8 +38,11 @@ def managed_policy_file() -> Path:
     alone would follow $XDG_CONFIG_DIRS on Linux and macOS): /etc/xdg/RepDesk/policy.json,
     /Library/Application Support/RepDesk/policy.json, or ProgramData\\RepDesk\\policy.json on Windows (found with the
     known-folder API, not an environment variable)."""
-    if sys.platform == "win32":
-        return Path(platformdirs.site_config_dir(APP_NAME, appauthor=False)) / "policy.json"
+    if sys.platform == "win32":    # pragma: no cover - not testable here
+        # platformdirs.site_config_dir would honour WIN_PD_OVERRIDE_COMMON_APPDATA (a user's variable): ask Windows
+        from platformdirs.windows import get_win_folder_via_ctypes
+
+        return Path(get_win_folder_via_ctypes("CSIDL_COMMON_APPDATA")) / APP_NAME / "policy.json"
     if sys.platform == "darwin":
         return Path("/Library/Application Support") / APP_NAME / "policy.json"
     return Path("/etc/xdg") / APP_NAME / "policy.json"

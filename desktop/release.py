@@ -84,6 +84,7 @@ def format_sums(entries: dict[str, str]) -> str:
 
 
 def parse_sums(text: str) -> dict[str, str]:
+    """Name -> sha256. As strict as the writer: plain file names only, each once."""
     out: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -92,8 +93,24 @@ def parse_sums(text: str) -> dict[str, str]:
         if match is None:
             raise VerifyRefused(f"{SUMS_NAME} line {number} is not '<sha256>  <file name>': the checksum list is "
                                 "damaged")
-        out[match.group(2)] = match.group(1)
+        name = match.group(2)
+        if "/" in name or "\\" in name or name in (".", "..") or name in out:
+            raise VerifyRefused(f"{SUMS_NAME} line {number} names {name!r}: only plain file names, each once, "
+                                "belong in a release's checksum list")
+        out[name] = match.group(1)
     return out
+
+
+def _read(path: Path, what: str) -> bytes:
+    """A file's bytes, or VerifyRefused saying in one line why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise VerifyRefused(f"{what} is missing ({path})") from None
+    except IsADirectoryError:
+        raise VerifyRefused(f"{what} is a folder, not a file ({path})") from None
+    except OSError as exc:
+        raise VerifyRefused(f"{what} cannot be read ({path}: {exc.strerror or exc})") from None
 
 
 # -- keys ------------------------------------------------------------------------------------------------------
@@ -160,6 +177,10 @@ def trusted_key(given: Path | None = None) -> TrustedKey:
     from .settings import load_settings
 
     current = load_settings()
+    broken = [w for w in current.warnings if "release_public_key" in w and "not enforced" in w]
+    if broken:       # a typo during key rotation must not fall back silently to another key
+        raise NoReleaseKey(f"IT's policy names a release key that cannot be used ({broken[0]}); pass --key "
+                           "PUBLIC_KEY or fix the policy")
     if current.values.release_public_key:
         key = load_public_key(current.values.release_public_key, "the policy's release_public_key")
         return TrustedKey(key, key_id(key), f"policy: {current.policy_path}")
@@ -225,14 +246,12 @@ def check_signature(sums: Path, sig: Path, trusted: TrustedKey) -> bytes:
     """The bytes of SHA256SUMS once its signature verifies with the trusted key; VerifyRefused otherwise."""
     from cryptography.exceptions import InvalidSignature
 
-    try:
-        body = sums.read_bytes()
-    except FileNotFoundError:
-        raise VerifyRefused(f"no {SUMS_NAME} next to the artefact ({sums.parent}): it cannot be checked") from None
-    try:
-        signature = sig.read_bytes()
-    except FileNotFoundError:
-        raise VerifyRefused(f"{SUMS_NAME} is not signed: {sig.name} is missing in {sig.parent}") from None
+    if not sums.exists():
+        raise VerifyRefused(f"no {SUMS_NAME} next to the artefact ({sums.parent}): it cannot be checked")
+    body = _read(sums, f"the checksum list {sums.name}")
+    if not sig.exists():
+        raise VerifyRefused(f"{SUMS_NAME} is not signed: {sig.name} is missing in {sig.parent}")
+    signature = _read(sig, f"the signature {sig.name}")
     if len(signature) != SIGNATURE_BYTES:
         raise VerifyRefused(f"{sig.name} is not an Ed25519 signature ({len(signature)} bytes, expected "
                             f"{SIGNATURE_BYTES})")
@@ -273,7 +292,12 @@ def verify(artefact: Path, key: Path | None = None, sums: Path | None = None) ->
                                 "release. Do not install.")
         if not target.exists():
             raise VerifyRefused(f"{target.name} is listed in {SUMS_NAME} but missing from {target.parent}")
-        actual = sha256_file(target)
+        if not target.is_file():
+            raise VerifyRefused(f"{target.name} is not a file ({target})")
+        try:
+            actual = sha256_file(target)
+        except OSError as exc:
+            raise VerifyRefused(f"{target.name} cannot be read ({exc.strerror or exc})") from None
         if actual != expected:
             raise VerifyRefused(f"{target.name} does not match its signed checksum (expected {expected[:16]}…, got "
                                 f"{actual[:16]}…): the file was changed or damaged after signing. Do not install.")
@@ -293,4 +317,10 @@ def run_verify(artefact: Path, key: Path | None = None, sums: Path | None = None
         return 1
     for result in results:
         print(result.line(), file=out)
+    artefact = Path(artefact).expanduser()
+    folder = artefact if artefact.is_dir() else artefact.parent
+    if key is not None and Path(key).expanduser().resolve().parent == folder.resolve():
+        print(f"note: the public key came from the same folder as the artefacts, so whoever could change them could "
+              f"change it too; compare its key id ({results[0].key.key_id}) with the one your release channel "
+              "publishes, or set release_public_key in the managed policy", file=err)
     return 0

@@ -2,7 +2,9 @@
 ui/selftest.py.)
 
 The checks run on a throwaway encrypted workspace in a temporary folder (a small demo book; its key in a key file
-beside it, never in the OS keyring), so the rep's own data is neither read nor changed. They use the real parts:
+beside it, never in the OS keyring), so the rep's workspace is neither read nor changed. What it shares with the
+app is what an installation check should see: IT's policy, the user's model registry (bundled models are
+registered there on first use, as on a first start) and the example-embedding cache (warmed, as on a first start). They use the real parts:
 the bundled llama.cpp runtime (portable build required), the intent encoder, the active chat model (which must
 decode a few grammar-constrained tokens: a non-portable build fails exactly there on older CPUs), and one
 suggestion grounded in the demo data. Each step is timed; the first failure ends the run.

@@ -67,7 +67,6 @@ log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 1
 SETTINGS_FILE = "settings.json"
-POLICY_FILE = "policy.json"
 POLICY_ENV = "REPDESK_POLICY"
 
 LANGUAGES = ("system", "zh_CN", "en")
@@ -272,6 +271,10 @@ def load_settings(workspace: Workspace | None = None) -> EffectiveSettings:
         for key in sorted(POLICY_ONLY_KEYS):
             if key not in policy:
                 continue
+            if key == "release_public_key" and ppath != paths.managed_policy_file():
+                warnings.append(f"managed policy: release_public_key in {ppath} ignored: only IT's policy file at "
+                                f"{paths.managed_policy_file()} can name the release key")
+                continue
             try:
                 values[key] = validate(key, policy[key])
                 locked[key] = general or "set by your IT department"
@@ -353,16 +356,17 @@ def save_settings(changes: Mapping[str, Any], workspace: Workspace | None = None
     return load_settings(workspace)
 
 
-def check_central_allowed(url: str, database: str, current: EffectiveSettings | None = None) -> None:
-    """InvalidInput when IT's policy locks the central system and (url, database) is another one."""
+def check_central_allowed(url: str, database: str, login: str | None = None,
+                          current: EffectiveSettings | None = None) -> None:
+    """InvalidInput when IT's policy locks the central system (or the user name) and this is another one."""
     current = current or load_settings()
-    for key, value in (("central_url", url), ("central_database", database)):
-        if not current.is_locked(key):
+    for key, value in (("central_url", url), ("central_database", database), ("central_user", login)):
+        if value is None or not current.is_locked(key):
             continue
         wanted = getattr(current.values, key)
         same = value.rstrip("/").lower() == wanted.rstrip("/").lower() if key == "central_url" else value == wanted
         if not same:
-            what = "server" if key == "central_url" else "database"
+            what = {"central_url": "server", "central_database": "database", "central_user": "user"}[key]
             raise InvalidInput(f"your IT department only allows the central {what} {wanted!r} "
                                f"({current.reason(key)}); {value!r} is not allowed", key=key,
                                reason=current.reason(key))

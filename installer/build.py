@@ -5,7 +5,7 @@
 Steps (each timed and printed; any failure stops the build with a one-line reason):
 
 1. check that the llama.cpp in this environment is a portable build (no AVX-512/AMX kernels);
-2. find the signing key (``$REPDESK_SIGNING_KEY``; without it a throwaway key is generated under build/ and the
+2. find the signing key (``$REPDESK_SIGNING_KEY``; without it a throwaway key is generated in memory and the
    artefacts are marked as not for distribution) and pin its public half into the bundle;
 3. PyInstaller with installer/repdesk.spec → build/bundle/repdesk/ (one folder, one executable);
 4. strip libpython and the lib-dynload extensions (never numpy's OpenBLAS, which stripping breaks);
@@ -111,19 +111,37 @@ def check_llama(allow_native: bool) -> str:
     return info.system_info
 
 
-def signing_key(build: Path):
-    """The release key and whether it is a throwaway (no $REPDESK_SIGNING_KEY)."""
+def signing_key():
+    """The release key and whether it is a throwaway (no $REPDESK_SIGNING_KEY). A throwaway key lives in memory
+    only: its file is deleted at once, so nobody can sign for the build that pins it later."""
     sys.path.insert(0, str(ROOT / "installer"))
     import sign
 
     if os.environ.get(sign.KEY_ENV):
         return sign.signing_key(), False
-    path = build / "signing" / "throwaway-ed25519.pem"
-    if path.exists():
-        path.unlink()
-    release.generate_private_key(path)
-    log(f"no ${sign.KEY_ENV}: signing with a THROWAWAY key ({path}); these artefacts are for testing only")
-    return release.load_private_key(path), True
+    with tempfile.TemporaryDirectory(prefix="repdesk-throwaway-key-") as folder:
+        path = Path(folder) / "throwaway-ed25519.pem"
+        release.generate_private_key(path)
+        key = release.load_private_key(path)
+    log(f"no ${sign.KEY_ENV}: signing with a THROWAWAY key (kept in memory only); these artefacts are for "
+        "testing only")
+    return key, True
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for tools we run (PyInstaller runs hook code): never the signing key's path or passphrase."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPDESK_SIGNING_KEY")}
+    env.update(extra)
+    return env
+
+
+def normalise_modes(root: Path) -> None:
+    """Folders and executables 0755, everything else 0644, whatever the builder's umask was."""
+    for path in [root, *root.rglob("*")]:
+        if path.is_symlink():
+            continue
+        executable = path.is_dir() or path.stat().st_mode & 0o111
+        path.chmod(0o755 if executable else 0o644)
 
 
 def pin_key(build: Path, key) -> Path:
@@ -134,7 +152,7 @@ def pin_key(build: Path, key) -> Path:
 
 
 def pyinstaller(build: Path, pinned: Path, bundle_model: bool) -> Path:
-    env = dict(os.environ, REPDESK_PINNED_KEY=str(pinned), REPDESK_BUNDLE_MODEL="1" if bundle_model else "0")
+    env = child_env(REPDESK_PINNED_KEY=str(pinned), REPDESK_BUNDLE_MODEL="1" if bundle_model else "0")
     out = build / "bundle"
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
@@ -167,7 +185,7 @@ def strip_safe(bundle: Path) -> int:
     return before - sum(p.stat().st_size for p in targets)
 
 
-def self_test(executable: Path) -> str:
+def self_test(executable: Path, expect_model: bool) -> str:
     """The frozen `repdesk --self-test`, offscreen, in a throwaway home (the builder's settings stay untouched)."""
     with tempfile.TemporaryDirectory(prefix="repdesk-dist-home-") as home:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "REPDESK_", "PYTHON"))}
@@ -177,7 +195,8 @@ def self_test(executable: Path) -> str:
         proc = subprocess.run([str(executable), "--self-test"], env=env, capture_output=True, text=True,
                               timeout=600)
     line = (proc.stdout.strip().splitlines() or [""])[-1]
-    if proc.returncode != 0 or " self-test OK" not in line:
+    wanted = [" self-test OK", " painted in zh_CN"] + ([" decoded ("] if expect_model else [])
+    if proc.returncode != 0 or not all(w in line for w in wanted):
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
         raise BuildFailed(f"the frozen self-test failed (exit {proc.returncode}):\n{tail}")
     return line
@@ -208,6 +227,8 @@ def make_tarball(bundle: Path, dist: Path, version: str, machine: str, epoch: in
 
     def add(tar: tarfile.TarFile, path: Path, arcname: str) -> None:
         info = tar.gettarinfo(str(path), arcname)
+        if not info.issym():
+            info.mode = 0o755 if info.isdir() or info.mode & 0o111 else 0o644
         info.uid = info.gid = 0
         info.uname = info.gname = "root"
         info.mtime = epoch
@@ -262,8 +283,8 @@ def make_deb(bundle: Path, dist: Path, version: str, arch: str, compression: str
         " (template in /usr/share/doc/repdesk/policy.example.json).\n", encoding="utf-8")
     target = dist / f"repdesk_{version}_{arch}.deb"
     cmd = ["dpkg-deb", "--root-owner-group", f"-Z{compression}", "--build", str(root), str(target)]
-    proc = subprocess.run(cmd, capture_output=True, text=True,
-                          env=dict(os.environ, SOURCE_DATE_EPOCH=str(source_date_epoch())))
+    normalise_modes(root)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env(SOURCE_DATE_EPOCH=str(source_date_epoch())))
     if proc.returncode != 0:
         raise BuildFailed(f"dpkg-deb failed: {(proc.stderr or proc.stdout).strip()}")
     return target
@@ -295,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             if old.is_file():
                 old.unlink()
         system_info = timer.run("check llama.cpp", check_llama, args.allow_native_llama)
-        key, throwaway = signing_key(build)
+        key, throwaway = signing_key()
         pinned = pin_key(build, key)
         bundle = timer.run("pyinstaller", pyinstaller, build, pinned, not args.no_model)
         saved = timer.run("strip", strip_safe, bundle)
@@ -303,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"bundle {bundle}: {size / 1e6:.0f} MB ({saved / 1e6:.1f} MB saved by stripping)")
         selftest_line = "skipped"
         if not args.no_self_test:
-            selftest_line = timer.run("frozen self-test", self_test, bundle / "repdesk")
+            selftest_line = timer.run("frozen self-test", self_test, bundle / "repdesk", not args.no_model)
             log(selftest_line)
         machine = platform.machine()
         glibc = platform.libc_ver()[1] or "2.36"

@@ -49,6 +49,9 @@ def sign_folder(folder: Path, names: list[str] | None = None, key=None) -> tuple
         names = sorted({p.name for pattern in PATTERNS for p in folder.glob(pattern) if p.is_file()})
     if not names:
         raise RepDeskError(f"nothing to sign in {folder} (looked for {', '.join(PATTERNS)})")
+    missing = [name for name in names if not (folder / name).is_file()]
+    if missing:
+        raise RepDeskError(f"not a file in {folder}: {', '.join(missing)}")
     key = key or signing_key()
     release.sign_release(folder, names, key)
     return names, release.key_id(key.public_key())
@@ -72,8 +75,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("give the release folder")
         key = signing_key()
         names, kid = sign_folder(args.folder, args.files or None, key)
-    except (RepDeskError, FileExistsError) as exc:
-        print(f"sign.py: error: {exc}", file=sys.stderr)
+    except (RepDeskError, OSError) as exc:
+        message = str(exc) if isinstance(exc, RepDeskError) else f"{exc.strerror or exc}: {exc.filename or ''}"
+        print(f"sign.py: error: {message}", file=sys.stderr)
         return 1
     print(f"signed {len(names)} file(s) in {args.folder} with key {kid}: {', '.join(names)}")
     print(f"public key: {args.folder / release.PUBLIC_KEY_NAME}")

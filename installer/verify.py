@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     except RepDeskError as exc:
         print(f"verify.py: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        print(f"verify.py: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -68,6 +68,9 @@ def test_build_signs_and_reports(built) -> None:
     assert info["version"] == __version__ and info["bundled_model"] is True
     assert "AVX512 = 1" not in info["llama_cpu_features"]                 # the portable llama.cpp went in
     assert info["self_test"].startswith(f"RepDesk {__version__} frozen self-test OK")
+    assert " decoded (" in info["self_test"] and "painted in zh_CN" in info["self_test"]   # model + catalogue
+    # the throwaway private key never stays on disk (certifi's CA bundle is the only .pem)
+    assert not any(b"PRIVATE KEY" in p.read_bytes() for p in bundle.parent.parent.rglob("*.pem"))
     results = release.verify(dist, key=dist / release.PUBLIC_KEY_NAME)
     assert [r.artefact for r in results] == ["BUILDINFO.json", tarball, deb]
     # the public key pinned inside the bundle is the one that signed
@@ -100,6 +103,8 @@ def test_frozen_app_from_the_tarball_passes_self_test_and_verifies(built, tmp_pa
     with tarfile.open(dist / f"repdesk-{__version__}-linux-x86_64.tar.gz") as tar:
         members = tar.getmembers()
         assert all(m.uid == 0 and m.uname == "root" for m in members)
+        assert all(m.issym() or m.mode in (0o755, 0o644) for m in members)         # whatever the builder's umask
+        assert next(m for m in members if m.name == f"repdesk-{__version__}/repdesk").mode == 0o755
         assert f"repdesk-{__version__}/share/applications/{APP_ID}.desktop" in {m.name for m in members}
         tar.extractall(tmp_path / "x", filter="tar")
     app = tmp_path / "x" / f"repdesk-{__version__}" / "repdesk"
@@ -107,6 +112,7 @@ def test_frozen_app_from_the_tarball_passes_self_test_and_verifies(built, tmp_pa
     proc = subprocess.run([str(app), "--self-test"], env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith(f"RepDesk {__version__} frozen self-test OK")
+    assert " decoded (" in proc.stdout and "painted in zh_CN" in proc.stdout
     assert subprocess.run([str(app), "--version"], env=env, capture_output=True, text=True).stdout.strip() \
         == f"repdesk {__version__}"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop import cli, release
+from desktop import cli, paths, release
 from desktop import settings as st
 from desktop.errors import InvalidInput
 
@@ -142,9 +142,12 @@ def test_openssl_checks_our_signature_independently(signed) -> None:
     assert bad.returncode != 0
 
 
-def test_policy_key_is_trusted_without_key_argument(signed, no_policy: Path, capsys) -> None:
+def test_policy_key_is_trusted_without_key_argument(signed, no_policy: Path, capsys,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key in IT's policy file (the fixed system location, redirected here: tests do not write to /etc)."""
     dist, _, _ = signed
     pub = release.load_public_key((dist / release.PUBLIC_KEY_NAME).read_bytes())
+    monkeypatch.setattr(paths, "managed_policy_file", lambda: no_policy)
     no_policy.parent.mkdir(parents=True)
     no_policy.write_text(json.dumps({"release_public_key": sign.policy_value(pub)}), encoding="utf-8")
     assert cli.main(["verify", str(dist)]) == 0
@@ -154,11 +157,48 @@ def test_policy_key_is_trusted_without_key_argument(signed, no_policy: Path, cap
     # the PEM form works in the policy too, and a non-key is reported and not enforced
     no_policy.write_text(json.dumps({"release_public_key": release.public_pem(pub).decode()}), encoding="utf-8")
     assert release.trusted_key().key_id == release.key_id(pub)
+    # a key IT's policy names but that cannot be used is an error, not a silent fall-back to another key
     no_policy.write_text(json.dumps({"release_public_key": "not a key"}), encoding="utf-8")
     eff = st.load_settings()
     assert eff.values.release_public_key == "" and any("release_public_key" in w for w in eff.warnings)
-    with pytest.raises(release.NoReleaseKey, match="pass --key PUBLIC_KEY"):
+    with pytest.raises(release.NoReleaseKey, match="names a release key that cannot be used"):
         release.trusted_key()
+
+
+def test_a_policy_from_the_environment_cannot_name_the_release_key(signed, no_policy: Path, tmp_path: Path,
+                                                                   capsys) -> None:
+    """$REPDESK_POLICY is the rep's to set: a key in it is ignored, so it cannot make a forged release verify."""
+    dist, _, _ = signed
+    forger = tmp_path / "forger.pem"
+    release.generate_private_key(forger)
+    no_policy.parent.mkdir(parents=True)
+    no_policy.write_text(json.dumps({"release_public_key": sign.policy_value(
+        release.load_private_key(forger).public_key())}), encoding="utf-8")
+    eff = st.load_settings()
+    assert eff.values.release_public_key == ""
+    assert any("release_public_key in" in w and "ignored" in w for w in eff.warnings)
+    assert cli.main(["verify", str(dist)]) == 1
+    assert "no release key to check against" in capsys.readouterr().err
+
+
+def test_damaged_inputs_are_refused_in_one_line(signed, tmp_path: Path, capsys) -> None:
+    dist, _, _ = signed
+    pub = dist / release.PUBLIC_KEY_NAME
+    with pytest.raises(release.VerifyRefused, match="only plain file names"):
+        release.parse_sums(f"{'a' * 64}  ../outside.txt\n")
+    with pytest.raises(release.VerifyRefused, match="each once"):
+        release.parse_sums(f"{'a' * 64}  x.deb\n{'b' * 64}  x.deb\n")
+    odd = tmp_path / "odd"
+    (odd / "SHA256SUMS").mkdir(parents=True)                  # a folder where the list should be
+    (odd / "x.deb").write_bytes(b"x")
+    assert cli.main(["verify", str(odd / "x.deb"), "--key", str(pub)]) == 1
+    assert capsys.readouterr().err.startswith("REFUSED: the checksum list SHA256SUMS is a folder, not a file")
+    # a key taken from the artefacts' own folder works, with a note on what it does not prove
+    assert cli.main(["verify", str(dist / "repdesk_0.1.0_amd64.deb"), "--key", str(pub)]) == 0
+    assert "note: the public key came from the same folder as the artefacts" in capsys.readouterr().err
+    # sign.py: a named file that is not there
+    assert sign.main([str(dist), "missing.deb"]) == 1
+    assert capsys.readouterr().err.strip() == f"sign.py: error: not a file in {dist}: missing.deb"
 
 
 def test_no_key_anywhere_is_a_clear_error(signed, capsys) -> None:

@@ -34,7 +34,7 @@ def test_self_test_passes_in_one_line_and_leaves_nothing_behind(tmp_path: Path) 
     assert line.startswith("RepDesk 0.1.0 self-test OK in ") and " frozen" not in line
     assert "portable" in line and "encrypted store (chacha20, schema" in line
     assert "model smollm2-135m" in line and " decoded (" in line        # the bundled chat model ran
-    assert "→ 3 actions" in line and "window 1024×700 painted, 12 accounts listed, Qt offscreen" in line
+    assert "→ 3 actions" in line and "window 1024×700 painted in zh_CN, 12 accounts listed, Qt offscreen" in line
     assert list((tmp_path / "tmp").iterdir()) == []          # the throwaway workspace is gone
     # and it never touched the rep's own workspace or keys
     data = Path(os.environ["XDG_DATA_HOME"])
@@ -73,6 +73,12 @@ def test_self_test_fails_in_one_line_on_a_damaged_model(tmp_path: Path) -> None:
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
-def test_self_test_platform_needs_a_name(tmp_path: Path) -> None:
+def test_self_test_platform_needs_a_name_and_a_display(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     proc = run_self_test(tmp_path, "--platform")
     assert proc.returncode == 2 and "--platform needs a Qt platform name" in proc.stderr
+    monkeypatch.delenv("DISPLAY", raising=False)
+    proc = run_self_test(tmp_path, "--platform", "xcb")           # Qt would abort: one line instead
+    assert proc.returncode == 1
+    assert proc.stdout.strip() == ("RepDesk self-test FAILED at window: --platform xcb needs a display ($DISPLAY "
+                                   "is not set)")
+    assert list((tmp_path / "tmp").iterdir()) == []

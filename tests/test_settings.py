@@ -422,12 +422,15 @@ def test_locked_central_system_binds_connect_and_sync(policy_file: Path, tmp_pat
     from desktop.errors import CentralRefused
 
     write_json(policy_file, {"reason": "Sales IT", "locked": {"central_url": "https://erp.example.com/",
-                                                              "central_database": "sales"}})
+                                                              "central_database": "sales",
+                                                              "central_user": "li.wei"}})
     st.check_central_allowed("https://ERP.example.com", "sales")          # same system, spelt differently
     with pytest.raises(InvalidInput, match="only allows the central server 'https://erp.example.com/'"):
         st.check_central_allowed("http://127.0.0.1:8000/", "sales")
     with pytest.raises(InvalidInput, match="only allows the central database 'sales'"):
         st.check_central_allowed("https://erp.example.com/", "test")
+    with pytest.raises(InvalidInput, match="only allows the central user 'li.wei'"):
+        st.check_central_allowed("https://erp.example.com/", "sales", "zhang.min")
 
     # the CLI refuses before asking for a password, and leaves no workspace behind
     target = tmp_path / "ws"

@@ -37,7 +37,9 @@ def paint_window(check) -> str:
         rows = window.model.rowCount()
         if rows < 1:
             raise RuntimeError("the accounts list is empty")
-        return (f"window {image.width()}×{image.height()} painted, {rows} accounts listed, "
+        if not any("\u4e00" <= ch <= "\u9fff" for ch in window.windowTitle()):
+            raise RuntimeError("the Chinese catalogue did not load (ui/i18n/repdesk_zh_CN.qm missing?)")
+        return (f"window {image.width()}×{image.height()} painted in zh_CN, {rows} accounts listed, "
                 f"Qt {app.platformName()}")
     finally:
         window.close()
@@ -58,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         if not platform or platform.startswith("-"):
             print("repdesk: --platform needs a Qt platform name (xcb, wayland, offscreen)", file=sys.stderr)
             return 2
+    display = {"xcb": "DISPLAY", "wayland": "WAYLAND_DISPLAY"}.get(platform.split(":")[0])
+    if display and not os.environ.get(display):
+        # Qt would abort the process without a display: say it in one line instead
+        print(f"RepDesk self-test FAILED at window: --platform {platform} needs a display (${display} is not set)",
+              flush=True)
+        return 1
     os.environ["QT_QPA_PLATFORM"] = platform     # by default a self-test never shows a window
     from desktop import logs
     from desktop.selftest import SelfTest

@@ -122,7 +122,7 @@ def connect(ws: Workspace, settings: CentralSettings, password: str, passwords: 
             settings.url, settings.database, settings.login):
         raise InvalidInput(f"the workspace at {ws.folder} is already connected to {current['url']} as "
                            f"{current['login']}; use another workspace for another system or user")
-    check_central_allowed(settings.url, settings.database)      # IT's policy may pin the central system
+    check_central_allowed(settings.url, settings.database, settings.login)   # IT's policy may pin the system
     info = asyncio.run(check_login(settings, password, **kwargs))
     ws.info.kind = "central"
     ws.info.settings["central"] = asdict(settings)
@@ -154,7 +154,7 @@ async def run_sync(ws: Workspace, password: Callable[[], str] | None = None, *,
     SyncBusy with one-line messages; local changes stay queued whatever happens."""
     settings = CentralSettings.of(ws)
     try:
-        check_central_allowed(settings.url, settings.database)
+        check_central_allowed(settings.url, settings.database, settings.login)
     except InvalidInput as exc:
         raise CentralRefused(f"not synced: {exc}") from None
     contract = contract or load_contract()
