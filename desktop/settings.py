@@ -34,8 +34,9 @@ user's environment cannot move). Only where no such file exists does ``$REPDESK_
 Every key under ``locked`` overrides the user's (and the workspace's) value and cannot be saved; the UI shows it
 read-only with ``reasons[key]`` or else ``reason``. ``allowed_model_sha256`` (policy only) restricts which GGUF
 files may be added or used; empty or absent means any. ``release_public_key`` (policy only) is the key
-``repdesk verify`` trusts for release artefacts (see desktop/release.py). Locking ``central_url`` /
-``central_database`` also binds connections: a workspace cannot connect, or sync, to another system
+``repdesk verify`` trusts for release artefacts (see desktop/release.py); it is read from IT's file only, never
+from a ``$REPDESK_POLICY`` file. Locking ``central_url`` / ``central_database`` / ``central_user`` also binds
+connections: a workspace cannot connect, or sync, to another system or as another user
 (:func:`check_central_allowed`). An invalid policy value is ignored with a warning.
 The template IT starts from is installer/policy.example.json.
 
