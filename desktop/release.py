@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from local_models.registry import sha256_of as sha256_file
+
 from .errors import InvalidInput, RepDeskError
 
 SUMS_NAME = "SHA256SUMS"
@@ -66,14 +68,6 @@ class Verified:
 
 
 # -- checksums ---------------------------------------------------------------------------------------------
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
 
 def format_sums(entries: dict[str, str]) -> str:
     """``<sha256>  <name>`` lines, sorted by name (what ``sha256sum`` writes)."""
@@ -177,10 +171,9 @@ def trusted_key(given: Path | None = None) -> TrustedKey:
     from .settings import load_settings
 
     current = load_settings()
-    broken = [w for w in current.warnings if "release_public_key" in w and "not enforced" in w]
-    if broken:       # a typo during key rotation must not fall back silently to another key
-        raise NoReleaseKey(f"IT's policy names a release key that cannot be used ({broken[0]}); pass --key "
-                           "PUBLIC_KEY or fix the policy")
+    if "release_public_key" in current.rejected:   # a typo during key rotation must not fall back to another key
+        raise NoReleaseKey(f"IT's policy ({current.policy_path}) names a release key that cannot be used (see "
+                           "`repdesk doctor`); pass --key PUBLIC_KEY or fix the policy")
     if current.values.release_public_key:
         key = load_public_key(current.values.release_public_key, "the policy's release_public_key")
         return TrustedKey(key, key_id(key), f"policy: {current.policy_path}")

@@ -110,6 +110,7 @@ class EffectiveSettings:
     locked: Mapping[str, str] = field(default_factory=dict)     # key -> IT's reason
     warnings: tuple[str, ...] = ()
     policy_path: Path | None = None                             # the policy file read, if any
+    rejected: frozenset[str] = frozenset()                      # keys the policy names but with unusable values
 
     def is_locked(self, key: str) -> bool:
         return key in self.locked
@@ -250,6 +251,7 @@ def load_settings(workspace: Workspace | None = None) -> EffectiveSettings:
                    f"workspace {workspace.folder}", warnings)
 
     locked: dict[str, str] = {}
+    rejected: set[str] = set()
     ppath = policy_path()
     if os.environ.get(POLICY_ENV) and ppath == paths.managed_policy_file():
         warnings.append(f"{POLICY_ENV} is ignored: IT's policy at {ppath} applies")
@@ -266,6 +268,7 @@ def load_settings(workspace: Workspace | None = None) -> EffectiveSettings:
                 values[key] = validate(key, value)
             except InvalidInput as exc:
                 warnings.append(f"managed policy: {exc}; not enforced")
+                rejected.add(key)
                 continue
             why = reasons.get(key)
             locked[key] = (why if isinstance(why, str) and why else general) or "set by your IT department"
@@ -281,11 +284,12 @@ def load_settings(workspace: Workspace | None = None) -> EffectiveSettings:
                 locked[key] = general or "set by your IT department"
             except InvalidInput as exc:
                 warnings.append(f"managed policy: {exc}; not enforced")
+                rejected.add(key)
 
     for w in warnings:
         log.warning("%s", w)
     return EffectiveSettings(Settings(version=SETTINGS_VERSION, **values), locked, tuple(warnings),
-                             ppath if policy is not None else None)
+                             ppath if policy is not None else None, frozenset(rejected))
 
 
 def _write_atomic(path: Path, data: dict) -> None:

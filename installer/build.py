@@ -185,15 +185,21 @@ def strip_safe(bundle: Path) -> int:
     return before - sum(p.stat().st_size for p in targets)
 
 
+def isolated_env(home: Path) -> dict[str, str]:
+    """An environment for running the frozen app as a new user would: its own home and XDG folders, no keyring,
+    none of our (or Python's, or Qt's) variables from the builder's shell."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "REPDESK_", "PYTHON", "QT_"))}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data",
+               XDG_CACHE_HOME=f"{home}/cache", XDG_STATE_HOME=f"{home}/state",
+               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    return env
+
+
 def self_test(executable: Path, expect_model: bool) -> str:
     """The frozen `repdesk --self-test`, offscreen, in a throwaway home (the builder's settings stay untouched)."""
     with tempfile.TemporaryDirectory(prefix="repdesk-dist-home-") as home:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "REPDESK_", "PYTHON"))}
-        env.update(HOME=home, XDG_CONFIG_HOME=f"{home}/config", XDG_DATA_HOME=f"{home}/data",
-                   XDG_CACHE_HOME=f"{home}/cache", XDG_STATE_HOME=f"{home}/state", QT_QPA_PLATFORM="offscreen",
-                   PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
-        proc = subprocess.run([str(executable), "--self-test"], env=env, capture_output=True, text=True,
-                              timeout=600)
+        proc = subprocess.run([str(executable), "--self-test"], env=isolated_env(Path(home)), capture_output=True,
+                              text=True, timeout=600)
     line = (proc.stdout.strip().splitlines() or [""])[-1]
     wanted = [" self-test OK", " painted in zh_CN"] + ([" decoded ("] if expect_model else [])
     if proc.returncode != 0 or not all(w in line for w in wanted):

