@@ -37,6 +37,10 @@ async def drive():
             labels.append(t)
         if seen("Synced", 1):
             break
+    for _ in range(200):      # the list re-reads its ids on the `read` worker after the sync's changes arrive
+        if ctl.window.model.rowCount() > 0:
+            break
+        await asyncio.sleep(0.05)
     print("ROWS", ctl.window.model.rowCount())
     ctl.window.sync_now.trigger()
     for _ in range(600):
